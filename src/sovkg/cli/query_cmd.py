@@ -1,0 +1,80 @@
+"""``sovkg queries``, ``sovkg query`` and ``sovkg sparql``."""
+
+from __future__ import annotations
+
+import click
+
+from sovkg.cli.main import project_of
+from sovkg.errors import QueryError
+from sovkg.queries.library import Library
+from sovkg.queries.run import engine_for, read_query_file, run_stored, run_text
+from sovkg.results.table import FORMATS
+
+_format = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                       help="table and md show labels; csv shows labels; json keeps IRIs and labels.")
+_endpoint = click.option("--endpoint", default=None, metavar="URL",
+                         help="A SPARQL 1.1 query endpoint instead of the embedded store "
+                              "(credentials from SOVKG_ENDPOINT_USER / SOVKG_ENDPOINT_PASSWORD).")
+
+
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for value in values:
+        name, sep, text = value.partition("=")
+        if not sep or not name.strip():
+            raise QueryError(f"a parameter is written name=value, not {value!r} (for example -p country=US)")
+        params[name.strip()] = text
+    return params
+
+
+@click.command()
+@click.pass_context
+def queries(ctx: click.Context) -> None:
+    """List the stored questions: name, summary and parameters.
+
+    \b
+    Example:
+      sovkg queries
+    """
+    project = project_of(ctx)
+    for query in Library(project.queries).all():
+        params = ", ".join(f"{p.name}={p.default}" if p.default is not None else f"{p.name} (required)"
+                           for p in query.params)
+        click.echo(f"{query.name}\n    {query.summary}" + (f"\n    parameters: {params}" if params else ""))
+
+
+@click.command()
+@click.argument("name")
+@click.option("-p", "--param", "param_values", multiple=True, metavar="NAME=VALUE",
+              help="A parameter value, bound as an RDF term (repeatable).")
+@_format
+@_endpoint
+@click.pass_context
+def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str, endpoint: str | None) -> None:
+    """Answer the stored question NAME.
+
+    \b
+    Examples:
+      sovkg query us-dependencies
+      sovkg query dependencies-on-country -p country=US --format json
+    """
+    project = project_of(ctx)
+    table = run_stored(project, name, _params(param_values), engine_for(project, endpoint))
+    click.echo(table.render(fmt))
+
+
+@click.command()
+@click.argument("file")
+@_format
+@_endpoint
+@click.pass_context
+def sparql(ctx: click.Context, file: str, fmt: str, endpoint: str | None) -> None:
+    """Run an ad-hoc SPARQL query from FILE (or - for standard input).
+
+    \b
+    Example:
+      echo 'SELECT ?s WHERE { ?s a <https://w3id.org/sovkg/ontology#State> }' | sovkg sparql -
+    """
+    project = project_of(ctx)
+    text, origin = read_query_file(file)
+    click.echo(run_text(project, text, origin, engine_for(project, endpoint)).render(fmt))

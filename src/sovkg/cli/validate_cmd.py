@@ -1,0 +1,29 @@
+"""``sovkg validate``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from sovkg.build.pipeline import check, load_graphs
+from sovkg.cli.main import project_of
+from sovkg.errors import EXIT_OK, EXIT_VIOLATIONS
+from sovkg.reports.validation import as_json, as_text
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def validate(ctx: click.Context, fmt: str) -> None:
+    """Check the graph against the shapes, the checks, the vocabulary and the sources.
+
+    \b
+    Exit codes: 0 conforms, 1 violations, 2 unusable input. Writes nothing.
+    Example:
+      sovkg validate --format json
+    """
+    project = project_of(ctx)
+    report = check(project, load_graphs(project))
+    click.echo(as_json(report, project.root) if fmt == "json" else as_text(report, project.root))
+    sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)

@@ -1,0 +1,88 @@
+"""Where a project's folders are: found from --project, SOVKG_PROJECT, or the working directory.
+
+A project is a folder holding ``ontology/sovkg.ttl``; its ``kg/``, ``shapes/`` and ``queries/``
+sit beside it and build outputs go to its ``dist/``. A wheel also carries a copy of these folders
+as package data, used when no project folder is found; its outputs then go to the user's cache.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sovkg.errors import InputError
+
+ONTOLOGY_FILE = Path("ontology") / "sovkg.ttl"
+BUNDLED = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Project:
+    """The folders of one sovkg project."""
+
+    root: Path
+    dist: Path
+
+    @property
+    def ontology(self) -> Path:
+        return self.root / ONTOLOGY_FILE
+
+    @property
+    def kg(self) -> Path:
+        return self.root / "kg"
+
+    @property
+    def shapes(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def queries(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def checks(self) -> Path:
+        return self.root / "queries" / "checks"
+
+    @property
+    def sources(self) -> Path | None:
+        """The folder of source texts used to verify quotes, if there is one."""
+        candidates = [os.environ.get("SOVKG_SOURCES"), self.root / "sources",
+                      self.root.parent / "shared" / "sources"]
+        for candidate in candidates:
+            if candidate and Path(candidate).is_dir():
+                return Path(candidate)
+        return None
+
+    @property
+    def store(self) -> Path:
+        """The embedded store of the current build (a link swapped atomically by each build)."""
+        return self.dist / "current" / "store"
+
+    def kg_files(self) -> list[Path]:
+        return sorted(self.kg.rglob("*.ttl"))
+
+    def shape_files(self) -> list[Path]:
+        return sorted(self.shapes.rglob("*.ttl"))
+
+    @classmethod
+    def locate(cls, explicit: str | os.PathLike[str] | None = None) -> Project:
+        """Find the project: an explicit folder, $SOVKG_PROJECT, the working directory or a
+        parent of it, else the copy bundled with the package."""
+        given = explicit or os.environ.get("SOVKG_PROJECT")
+        if given:
+            root = Path(given).resolve()
+            if not (root / ONTOLOGY_FILE).is_file():
+                raise InputError(f"{root} is not a sovkg project: it has no {ONTOLOGY_FILE}")
+            return cls(root, root / "dist")
+        here = Path.cwd().resolve()
+        for folder in (here, *here.parents):
+            if (folder / ONTOLOGY_FILE).is_file():
+                return cls(folder, folder / "dist")
+        if (BUNDLED / ONTOLOGY_FILE).is_file():
+            cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+            return cls(BUNDLED, cache / "sovkg" / "dist")
+        raise InputError(
+            "no sovkg project found: run inside a clone of sovkg, or pass --project DIR "
+            "(or set SOVKG_PROJECT)"
+        )

@@ -1,0 +1,1 @@
+"""The stored questions: reading ``.rq`` files with their ``#+`` headers, binding and running them."""

@@ -1,0 +1,73 @@
+"""Where a query runs: the embedded pyoxigraph store, an rdflib graph, or a remote endpoint.
+
+Every engine takes the query text and the parameter terms separately and returns the same
+:class:`~sovkg.results.table.ResultTable`, so a question answers the same wherever it runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from sovkg.errors import EndpointError, QueryError
+from sovkg.results.table import ResultTable
+
+Bindings = dict[str, ox.NamedNode | ox.Literal]
+
+
+class Engine(Protocol):
+    """Something that answers SPARQL SELECT, ASK and CONSTRUCT queries."""
+
+    def select(self, text: str, bindings: Bindings | None = None) -> ResultTable: ...
+
+
+def _syntax(error: SyntaxError, origin: str) -> QueryError:
+    return QueryError(f"{origin}: malformed SPARQL: {error.msg if hasattr(error, 'msg') else error}")
+
+
+class EmbeddedEngine:
+    """The pyoxigraph store on disk, opened read-only; its default graph is the union of graphs."""
+
+    def __init__(self, store: ox.Store | Path) -> None:
+        if isinstance(store, Path):
+            if not store.exists():
+                raise EndpointError(f"no built store at {store}: run 'sovkg build' first")
+            try:
+                store = ox.Store.read_only(str(store))
+            except OSError as error:
+                raise EndpointError(f"cannot open the store at {store}: {error}") from error
+        self.store = store
+
+    def select(self, text: str, bindings: Bindings | None = None, origin: str = "query") -> ResultTable:
+        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        try:
+            result = self.store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
+        except SyntaxError as error:
+            raise _syntax(error, origin) from error
+        if isinstance(result, bool):
+            return ResultTable(["answer"], [[ox.Literal("true" if result else "false",
+                                                         datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))]])
+        if isinstance(result, ox.QuerySolutions):
+            names = [v.value for v in result.variables]
+            rows = [[solution[name] for name in names] for solution in result]
+            return ResultTable(names, rows)
+        triples = list(result)
+        return ResultTable(["subject", "predicate", "object"],
+                           [[t.subject, t.predicate, t.object] for t in triples])
+
+    def labels(self, terms: list[ox.NamedNode]) -> dict[str, str]:
+        return labels_from(self, terms)
+
+
+def labels_from(engine: Engine, terms: list[ox.NamedNode]) -> dict[str, str]:
+    """English (or any) labels of IRIs, fetched with one VALUES query built from terms."""
+    if not terms:
+        return {}
+    values = " ".join(str(t) for t in dict.fromkeys(terms))
+    text = ("SELECT ?s (SAMPLE(?l) AS ?label) WHERE { VALUES ?s { " + values + " } "
+            "?s <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+            "FILTER(lang(?l) = 'en' || lang(?l) = '') } GROUP BY ?s")
+    table = engine.select(text)
+    return {row[0].value: row[1].value for row in table.rows if row[0] is not None and row[1] is not None}

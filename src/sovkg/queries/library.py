@@ -1,0 +1,156 @@
+"""Stored SPARQL questions: one ``.rq`` file each, with a grlc-style ``#+`` YAML header.
+
+Header keys: ``summary`` (required), ``description``, ``tags``, ``params`` (a list of
+``name: {kind, default, description}``), ``example`` (a command line that shows a typical call).
+A parameter ``country`` appears in the query as the variable ``?_country``; the runner binds it as
+an RDF term, never by editing the query text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+
+from sovkg.errors import QueryError
+
+PARAM_KINDS = ("country", "entity", "language", "string", "integer", "decimal")
+_VARIABLE = re.compile(r"[?$]([A-Za-z_][\w]*)")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a stored question."""
+
+    name: str
+    kind: str
+    default: str | None
+    description: str
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    """A stored question: its SPARQL text and what its header says about it."""
+
+    name: str
+    path: Path
+    text: str
+    summary: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    params: tuple[Param, ...] = ()
+    example: str | None = None
+    variables: tuple[str, ...] = field(default_factory=tuple)
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+def _header(path: Path, text: str) -> dict[str, object]:
+    lines = [line[2:] for line in text.splitlines() if line.startswith("#+")]
+    if not lines:
+        raise QueryError(f"{path}:1: no '#+' header: a stored query starts with '#+ summary: ...'")
+    try:
+        header = yaml.safe_load("\n".join(line[1:] if line.startswith(" ") else line for line in lines))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = _header_line(text, mark.line if mark else 0)
+        raise QueryError(f"{path}:{line}: malformed '#+' header: {error}") from error
+    if not isinstance(header, dict) or not header.get("summary"):
+        raise QueryError(f"{path}:1: the '#+' header needs a 'summary:'")
+    return header
+
+
+def _header_line(text: str, header_index: int) -> int:
+    seen = -1
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("#+"):
+            seen += 1
+            if seen == header_index:
+                return number
+    return 1
+
+
+def _params(path: Path, raw: object) -> tuple[Param, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise QueryError(f"{path}: 'params' must be a list of 'name: {{kind: ..., default: ...}}'")
+    params = []
+    for item in raw:
+        if not isinstance(item, dict) or len(item) != 1:
+            raise QueryError(f"{path}: each entry of 'params' is one 'name: {{kind: ..., default: ...}}'")
+        name, spec = next(iter(item.items()))
+        spec = spec or {}
+        kind = spec.get("kind", "string")
+        if kind not in PARAM_KINDS:
+            raise QueryError(f"{path}: parameter {name!r} has unknown kind {kind!r} "
+                             f"(kinds: {', '.join(PARAM_KINDS)})")
+        default = spec.get("default")
+        params.append(Param(str(name), kind, None if default is None else str(default),
+                            str(spec.get("description", ""))))
+    return tuple(params)
+
+
+def load_query(path: Path) -> StoredQuery:
+    """Read and check one ``.rq`` file: its header, and that pyoxigraph can parse its SPARQL."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise QueryError(f"{path}: cannot read: {error.strerror}") from error
+    header = _header(path, text)
+    try:
+        ox.Store().query(text)
+    except SyntaxError as error:
+        raise QueryError(f"{path}:{_sparql_line(error)}: malformed SPARQL: {error.msg}") from error
+    params = _params(path, header.get("params"))
+    variables = tuple(dict.fromkeys(_VARIABLE.findall(_strip_comments(text))))
+    for param in params:
+        if "_" + param.name not in variables:
+            raise QueryError(f"{path}: parameter {param.name!r} is declared but the query never uses ?_{param.name}")
+    tags = header.get("tags") or []
+    return StoredQuery(
+        name=path.stem, path=path, text=text, summary=str(header["summary"]).strip(),
+        description=str(header.get("description") or "").strip(),
+        tags=tuple(str(t) for t in tags), params=params,
+        example=str(header["example"]).strip() if header.get("example") else None,
+        variables=variables)
+
+
+def _strip_comments(text: str) -> str:
+    return "\n".join(line.split("#", 1)[0] if not line.lstrip().startswith("#") else ""
+                     for line in text.splitlines())
+
+
+def _sparql_line(error: SyntaxError) -> int:
+    match = re.search(r"line (\d+)", str(error))
+    return int(match.group(1)) if match else (error.lineno or 1)
+
+
+class Library:
+    """The stored questions of a project folder (not its ``checks/``)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def names(self) -> list[str]:
+        return sorted(p.stem for p in self.folder.glob("*.rq"))
+
+    def all(self) -> list[StoredQuery]:
+        return [load_query(p) for p in sorted(self.folder.glob("*.rq"))]
+
+    def get(self, name: str) -> StoredQuery:
+        path = self.folder / f"{name}.rq"
+        if not path.is_file():
+            close = difflib.get_close_matches(name, self.names(), n=3, cutoff=0.4)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            raise QueryError(f"no stored query named {name!r}{hint} ('sovkg queries' lists them)")
+        return load_query(path)

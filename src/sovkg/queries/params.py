@@ -1,0 +1,74 @@
+"""Turn the text a user typed for a parameter into an RDF term, or refuse it clearly."""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+
+from sovkg.errors import QueryError
+from sovkg.namespaces import ID_IRI
+from sovkg.queries.library import Param, StoredQuery
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+_NAME = re.compile(r"^:?[A-Za-z][\w.-]*$")
+_IRI = re.compile(r"^<?(https?://[^\s<>\"{}|\\^`]+)>?$")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+
+
+def to_term(param: Param, raw: str) -> ox.NamedNode | ox.Literal:
+    """The RDF term for ``raw`` as a value of ``param``.
+
+    Raises:
+        QueryError: the value is not of the parameter's kind; the message shows a good one.
+    """
+    value = raw.strip()
+    if param.kind == "country":
+        if not _COUNTRY.match(value):
+            raise QueryError(f"parameter {param.name!r} takes an ISO 3166-1 alpha-2 country code such as US "
+                             f"or FR, not {raw!r}")
+        return ox.Literal(value.upper())
+    if param.kind == "entity":
+        iri = _IRI.match(value)
+        if iri:
+            if not iri.group(1).startswith(ID_IRI):
+                raise QueryError(f"parameter {param.name!r} takes an entity of this graph ({ID_IRI}...), "
+                                 f"not {raw!r}")
+            return ox.NamedNode(iri.group(1))
+        if _NAME.match(value):
+            return ox.NamedNode(ID_IRI + value.lstrip(":"))
+        raise QueryError(f"parameter {param.name!r} takes an entity name such as Nvidia or :JeanZay, not {raw!r}")
+    if param.kind == "integer":
+        if not _INTEGER.match(value):
+            raise QueryError(f"parameter {param.name!r} takes a whole number, not {raw!r}")
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+    if param.kind == "decimal":
+        if not _DECIMAL.match(value):
+            raise QueryError(f"parameter {param.name!r} takes a decimal number, not {raw!r}")
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + "decimal"))
+    if not value or len(value) > 200 or any(ch in value for ch in "\n\r\t"):
+        raise QueryError(f"parameter {param.name!r} takes a short single-line text, not {raw!r}")
+    return ox.Literal(value)
+
+
+def bind(query: StoredQuery, given: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
+    """The terms to bind, keyed by query variable name (``_country``), defaults filled in.
+
+    Raises:
+        QueryError: an unknown or missing parameter, or a value of the wrong kind.
+    """
+    for name in given:
+        if query.param(name) is None:
+            known = ", ".join(p.name for p in query.params) or "none"
+            raise QueryError(f"{query.name} has no parameter {name!r} (its parameters: {known})")
+    bound: dict[str, ox.NamedNode | ox.Literal] = {}
+    for param in query.params:
+        raw = given.get(param.name, param.default)
+        if raw is None:
+            example = query.example or f"sovkg query {query.name} -p {param.name}=VALUE"
+            raise QueryError(f"{query.name} needs the parameter {param.name!r} ({param.description or param.kind}); "
+                             f"for example: {example}")
+        bound["_" + param.name] = to_term(param, raw)
+    return bound

@@ -1,0 +1,116 @@
+"""Running queries on a remote SPARQL 1.1 endpoint through SPARQLWrapper.
+
+Parameters reach the endpoint as a ``VALUES`` block of escaped RDF terms placed at the top of the
+query's outermost ``WHERE`` group: the value is an RDF term in N-Triples syntax, so no value can
+close the block or add an operation. Credentials come from the environment
+(``SOVKG_ENDPOINT_USER`` and ``SOVKG_ENDPOINT_PASSWORD``) and never appear in messages.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pyoxigraph as ox
+
+from sovkg.errors import EndpointError, QueryError
+from sovkg.queries.engines import Bindings
+from sovkg.results.table import ResultTable
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
+
+
+def _mask(text: str) -> str:
+    """The query with comments, strings and IRIs blanked, so keyword search sees only syntax."""
+    out = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "#":
+            end = text.find("\n", i)
+            end = len(text) if end < 0 else end
+            out.append(" " * (end - i))
+            i = end
+        elif char in "\"'":
+            j = i + 1
+            while j < len(text) and text[j] != char:
+                j += 2 if text[j] == "\\" else 1
+            out.append(" " * (min(j, len(text) - 1) - i + 1))
+            i = j + 1
+        elif char == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
+            end = text.index(">", i)
+            out.append(" " * (end - i + 1))
+            i = end + 1
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
+
+
+def with_values(text: str, bindings: Bindings) -> str:
+    """The query with a VALUES block of the bound terms opening its outermost WHERE group."""
+    if not bindings:
+        return text
+    match = _WHERE.search(_mask(text))
+    if match is None:
+        raise QueryError("a parameterised query needs an explicit 'WHERE {' to run on a remote endpoint")
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
+    return text[: match.end()] + block + text[match.end():]
+
+
+def _term(binding: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    kind, value = binding["type"], binding["value"]
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value)
+    if "xml:lang" in binding:
+        return ox.Literal(value, language=binding["xml:lang"])
+    if "datatype" in binding:
+        return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
+    return ox.Literal(value)
+
+
+class RemoteEngine:
+    """A SPARQL 1.1 query endpoint."""
+
+    def __init__(self, url: str, timeout: float = 60.0) -> None:
+        self.url = url
+        self.timeout = timeout
+
+    def select(self, text: str, bindings: Bindings | None = None, origin: str = "query") -> ResultTable:
+        from urllib.error import HTTPError, URLError
+
+        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        wrapper = SPARQLWrapper(self.url)
+        wrapper.setMethod(POST)
+        wrapper.setReturnFormat(JSON)
+        wrapper.setTimeout(int(self.timeout))
+        user, password = os.environ.get("SOVKG_ENDPOINT_USER"), os.environ.get("SOVKG_ENDPOINT_PASSWORD")
+        if user and password:
+            wrapper.setCredentials(user, password)
+        wrapper.setQuery(with_values(text, bindings or {}))
+        try:
+            response = wrapper.query()
+            data = response.convert()
+        except HTTPError as error:
+            raise EndpointError(f"{self.url} answered HTTP {error.code} {error.reason}") from None
+        except URLError as error:
+            raise EndpointError(f"cannot reach {self.url}: {error.reason}") from None
+        except SPARQLWrapperException as error:
+            first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise EndpointError(f"{self.url} refused the query: {first_line}") from None
+        except (OSError, TimeoutError) as error:
+            raise EndpointError(f"cannot reach {self.url}: {error}") from None
+        if not isinstance(data, dict):
+            raise EndpointError(f"{self.url} did not answer with SPARQL JSON results")
+        if "boolean" in data:
+            return ResultTable(["answer"], [[ox.Literal(str(data["boolean"]).lower(),
+                                                        datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))]])
+        columns = data["head"]["vars"]
+        rows = [[_term(b[c]) if c in b else None for c in columns] for b in data["results"]["bindings"]]
+        return ResultTable(columns, rows)

@@ -1,0 +1,1 @@
+"""Reports written for people: validation reports, build summaries."""

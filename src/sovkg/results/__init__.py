@@ -1,0 +1,1 @@
+"""Query results, and how they are written out for people and for machines."""

@@ -1,0 +1,74 @@
+"""Check that each quote in the graph occurs in the text of the source it cites.
+
+Both sides are normalised the same way first: whitespace collapsed, typographic quotes and
+apostrophes made straight, and the markup that collection left in the texts dropped (Markdown
+link brackets ``[text](#)`` and backslashes before ``$``). Nothing else is forgiven: a quote that
+paraphrases fails.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from sovkg.namespaces import SOV
+
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                              "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+
+
+def normalise(text: str) -> str:
+    """The form in which quotes and source texts are compared."""
+    text = _LINK.sub(r"\1", text)
+    text = text.replace("\\$", "$").replace("\\", "")
+    text = text.translate(_TYPOGRAPHIC)
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=64)
+def _source_text(path: Path) -> str:
+    return normalise(path.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class QuoteProblem:
+    """A quote that could not be verified."""
+
+    evidence: ox.BlankNode | ox.NamedNode
+    source: ox.NamedNode
+    quote: str
+    reason: str
+
+
+def check_quotes(store: ox.Store, sources_dir: Path) -> tuple[int, list[QuoteProblem]]:
+    """Verify every (evidence, source, quote) in the store against the texts in ``sources_dir``.
+
+    Returns:
+        The number of quotes checked, and the problems found.
+    """
+    query = f"""
+        SELECT ?evidence ?source ?quote ?file WHERE {{
+            ?evidence <{SOV.quote}> ?quote ; <{SOV.source}> ?source .
+            OPTIONAL {{ ?source <{SOV.fileName}> ?file }}
+        }}"""
+    checked = 0
+    problems: list[QuoteProblem] = []
+    for row in store.query(query, use_default_graph_as_union=True):
+        evidence, source, quote, file = row[0], row[1], row[2].value, row[3]
+        checked += 1
+        if file is None:
+            problems.append(QuoteProblem(evidence, source, quote,
+                                         "the cited source has no sov:fileName, so the quote cannot be checked"))
+            continue
+        path = sources_dir / file.value
+        if not path.is_file():
+            problems.append(QuoteProblem(evidence, source, quote, f"source text {file.value} is not in {sources_dir}"))
+            continue
+        if normalise(quote) not in _source_text(path):
+            problems.append(QuoteProblem(evidence, source, quote, f"quote does not occur in {file.value}"))
+    return checked, problems

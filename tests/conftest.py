@@ -1,0 +1,83 @@
+"""Shared fixtures: temporary copies of the project, a built project, and the real CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sovkg.build.pipeline import build
+from sovkg.project import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+PROJECT_FOLDERS = ("ontology", "kg", "shapes", "queries")
+
+
+def source_texts() -> Path | None:
+    """The source documents, where this checkout sits beside them."""
+    return Project(ROOT, ROOT / "dist").sources
+
+
+def copy_project(target: Path, kg: bool = True) -> Project:
+    """A copy of this project's source folders (optionally without kg/) in ``target``."""
+    for folder in PROJECT_FOLDERS:
+        if folder == "kg" and not kg:
+            (target / "kg").mkdir(parents=True)
+            continue
+        shutil.copytree(ROOT / folder, target / folder)
+    sources = source_texts()
+    if sources is not None:
+        shutil.copytree(sources, target / "sources")
+    return Project(target, target / "dist")
+
+
+@pytest.fixture(autouse=True)
+def _no_inherited_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SOVKG_PROJECT", "SOVKG_SOURCES", "SOVKG_ENDPOINT_USER", "SOVKG_ENDPOINT_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Project:
+    """A fresh, unbuilt copy of the whole project."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The whole project, built once for the session (treat as read-only)."""
+    project = copy_project(tmp_path_factory.mktemp("built") / "project")
+    build(project)
+    return project
+
+
+@pytest.fixture
+def built_copy(tmp_path: Path, built: Project) -> Project:
+    """A private copy of the built project that a test may break."""
+    target = tmp_path / "project"
+    shutil.copytree(built.root, target, symlinks=True)
+    return Project(target, target / "dist")
+
+
+Runner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def sovkg() -> Runner:
+    """Run the real ``sovkg`` entry point in a project folder; returns the finished process."""
+
+    def run(*args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        environment = {k: v for k, v in os.environ.items()
+                       if not k.startswith("SOVKG_")}
+        environment.update(env or {})
+        return subprocess.run([sys.executable, "-m", "sovkg", *args], cwd=cwd, input=stdin,
+                              capture_output=True, text=True, env=environment, timeout=timeout)
+
+    return run
