@@ -1,0 +1,155 @@
+"""`sovkg build` and `sovkg validate` through the real entry point: outputs, exit codes, atomicity."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from sovkg.errors import EXIT_INPUT, EXIT_OK, EXIT_VIOLATIONS
+from sovkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from sovkg.project import Project
+
+from .conftest import Runner
+
+STATES = "SELECT (COUNT(?s) AS ?n) WHERE { ?s a <https://w3id.org/sovkg/ontology#State> }"
+
+
+def _current(project: Project) -> Path:
+    return (project.dist / "current").resolve()
+
+
+def _answer(project: Project, sovkg: Runner) -> str:
+    done = sovkg("query", "us-dependencies", "--format", "csv", cwd=project.root)
+    assert done.returncode == EXIT_OK, done.stderr
+    return done.stdout
+
+
+def test_build_writes_every_graph_file_and_a_queryable_store(built: Project) -> None:
+    folder = _current(built)
+    for name in ("asserted", "inferred", "combined"):
+        for suffix in ("ttl", "nt"):
+            assert (folder / f"{name}.{suffix}").stat().st_size > 0
+    manifest = json.loads((folder / "build.json").read_text())
+    counts = manifest["triples"]
+    assert counts["combined"] == counts["ontology"] + counts["asserted"] + counts["inferred"]
+    trig = list(ox.parse(path=str(folder / "sovkg.trig")))
+    per_graph = {name: sum(1 for q in trig if q.graph_name == ox.NamedNode(iri))
+                 for name, iri in (("ontology", ONTOLOGY_GRAPH), ("asserted", ASSERTED_GRAPH),
+                                   ("inferred", INFERRED_GRAPH))}
+    assert per_graph == {k: counts[k] for k in per_graph}
+    nt = list(ox.parse(path=str(folder / "asserted.nt")))
+    assert len(nt) == counts["asserted"]
+    store = ox.Store.read_only(str(built.store))
+    assert {g.value for g in store.named_graphs()} == {ONTOLOGY_GRAPH, ASSERTED_GRAPH, INFERRED_GRAPH}
+    states = next(iter(store.query(STATES, use_default_graph_as_union=True)))["n"]
+    assert int(states.value) >= 20
+
+
+def test_building_twice_gives_the_same_graph(built_copy: Project, sovkg: Runner) -> None:
+    first = json.loads((_current(built_copy) / "build.json").read_text())["triples"]
+    done = sovkg("build", cwd=built_copy.root)
+    assert done.returncode == EXIT_OK, done.stderr
+    second = json.loads((_current(built_copy) / "build.json").read_text())["triples"]
+    assert first == second
+
+
+def test_malformed_turtle_names_file_line_and_column_and_writes_nothing(built_copy: Project,
+                                                                        sovkg: Runner) -> None:
+    before, answer = _current(built_copy), _answer(built_copy, sovkg)
+    broken = built_copy.kg / "countries" / "dk.ttl"
+    lines = broken.read_text().splitlines()
+    broken.write_text("\n".join([*lines, ':Broken a sov:Place ; rdfs:label "unterminated .', ""]))
+    done = sovkg("build", cwd=built_copy.root)
+    assert done.returncode == EXIT_INPUT
+    assert f"kg/countries/dk.ttl:{len(lines) + 1}:" in done.stderr
+    assert "malformed Turtle" in done.stderr
+    assert _current(built_copy) == before
+    assert _answer(built_copy, sovkg) == answer
+
+
+def test_shape_violation_exits_1_and_the_previous_store_keeps_answering(built_copy: Project,
+                                                                        sovkg: Runner) -> None:
+    before, answer = _current(built_copy), _answer(built_copy, sovkg)
+    states = built_copy.kg / "reference" / "states.ttl"
+    states.write_text(states.read_text().replace('sov:isoCode "DK"', 'sov:isoCode "Denmark"'))
+    done = sovkg("build", cwd=built_copy.root)
+    assert done.returncode == EXIT_VIOLATIONS
+    assert "== shape: state" in done.stderr
+    assert "kg/reference/states.ttl:" in done.stderr and "Denmark" in done.stderr
+    assert "nothing was written" in done.stderr
+    assert _current(built_copy) == before
+    assert _answer(built_copy, sovkg) == answer
+    builds = sorted(p.name for p in (built_copy.dist / "builds").iterdir())
+    assert builds == [before.name], "a failed build must leave no partial folder behind"
+
+
+def test_misspelt_term_is_named_with_file_line_and_closest_term(project_copy: Project, sovkg: Runner) -> None:
+    target = project_copy.kg / "countries" / "dk.ttl"
+    text = target.read_text()
+    target.write_text(text.replace("sov:hasPartner :Eviden", "sov:hasPartnr :Eviden", 1))
+    line = next(n for n, row in enumerate(target.read_text().splitlines(), 1) if "sov:hasPartnr" in row)
+    done = sovkg("validate", cwd=project_copy.root)
+    assert done.returncode == EXIT_VIOLATIONS
+    assert f"kg/countries/dk.ttl:{line}:" in done.stdout
+    assert "sov:hasPartnr is not declared in the ontology; did you mean sov:hasPartner?" in done.stdout
+
+
+def test_validate_reports_json_for_machines(project_copy: Project, sovkg: Runner) -> None:
+    states = project_copy.kg / "reference" / "states.ttl"
+    states.write_text(states.read_text().replace('sov:isoCode "FR"', 'sov:isoCode "fr"'))
+    done = sovkg("validate", "--format", "json", cwd=project_copy.root)
+    assert done.returncode == EXIT_VIOLATIONS
+    report = json.loads(done.stdout)
+    assert report["conforms"] is False
+    [violation] = report["violations"]
+    assert violation["focus"] == "https://w3id.org/sovkg/id/FR"
+    assert violation["focus_label"] == "France"
+    assert violation["path"] == "isoCode" and violation["value"] == "fr"
+    assert violation["location"]["file"] == "kg/reference/states.ttl"
+
+
+def test_a_quote_not_in_its_source_is_a_violation(project_copy: Project, sovkg: Runner) -> None:
+    if project_copy.sources is None:
+        import pytest
+
+        pytest.skip("the source texts are not beside this checkout")
+    target = project_copy.kg / "countries" / "dk.ttl"
+    target.write_text(target.read_text().replace('sov:quote "Operational as of October 2024"',
+                                                 'sov:quote "Operational since September 2024"'))
+    done = sovkg("validate", cwd=project_copy.root)
+    assert done.returncode == EXIT_VIOLATIONS
+    assert "== quotes: every quote occurs in its source (1)" in done.stdout
+    assert "Operational since September 2024" in done.stdout
+
+
+def test_the_real_graph_conforms(project_copy: Project, sovkg: Runner) -> None:
+    done = sovkg("validate", cwd=project_copy.root)
+    assert done.returncode == EXIT_OK, done.stdout
+    assert done.stdout.startswith("Conforms")
+
+
+def test_outside_a_project_the_error_says_what_to_do(tmp_path: Path, sovkg: Runner) -> None:
+    done = sovkg("--project", str(tmp_path), "build", cwd=tmp_path)
+    assert done.returncode == EXIT_INPUT
+    assert "is not a sovkg project" in done.stderr
+
+
+def test_query_before_any_build_says_to_build_first(project_copy: Project, sovkg: Runner) -> None:
+    done = sovkg("query", "us-dependencies", cwd=project_copy.root)
+    assert done.returncode == 3
+    assert "run 'sovkg build' first" in done.stderr
+
+
+def test_project_is_found_from_a_subfolder(built_copy: Project, sovkg: Runner) -> None:
+    done = sovkg("query", "us-dependencies", cwd=built_copy.kg / "countries")
+    assert done.returncode == EXIT_OK and "Gefion" in done.stdout
+
+
+def test_environment_names_the_project(built_copy: Project, sovkg: Runner, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = sovkg("query", "us-dependencies", cwd=elsewhere, env={"SOVKG_PROJECT": os.fspath(built_copy.root)})
+    assert done.returncode == EXIT_OK and "Gefion" in done.stdout
