@@ -1,0 +1,211 @@
+"""Validate a built graph: SHACL shapes, vocabulary, check queries and quotes, in one report.
+
+* SHACL core shapes in ``shapes/`` run on pySHACL over the asserted and inferred facts with the
+  ontology (inferred types are already materialised, so pySHACL does no inference of its own).
+* The vocabulary check finds ``sov:`` terms that the ontology does not declare.
+* Check queries in ``queries/checks/*.rq`` run on pyoxigraph; each row they return is a violation.
+* Quotes are checked against the source texts when the sources folder is present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from sovkg.build.parse import Location, SourceIndex
+from sovkg.build.vocabulary import undeclared_terms
+from sovkg.errors import InputError
+from sovkg.namespaces import INFERRED_GRAPH, RDFS_LABEL
+from sovkg.rdf import from_rdflib_term, to_rdflib_graph
+from sovkg.sources.quotes import check_quotes
+
+SH = "http://www.w3.org/ns/shacl#"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule, located for a person to fix."""
+
+    rule: str
+    focus: str
+    focus_label: str | None
+    path: str | None
+    value: str | None
+    message: str
+    location: Location | None
+
+    def as_dict(self, root: Path | None = None) -> dict[str, object]:
+        where = None
+        if self.location:
+            path = self.location.path
+            if root is not None and path.is_relative_to(root):
+                path = path.relative_to(root)
+            where = {"file": str(path), "line": self.location.line}
+        return {"rule": self.rule, "focus": self.focus, "focus_label": self.focus_label,
+                "path": self.path, "value": self.value, "message": self.message, "location": where}
+
+
+@dataclass
+class Report:
+    """The outcome of validation."""
+
+    violations: list[Violation] = field(default_factory=list)
+    quotes_checked: int = 0
+    sources_dir: Path | None = None
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def by_rule(self) -> dict[str, list[Violation]]:
+        groups: dict[str, list[Violation]] = {}
+        for violation in self.violations:
+            groups.setdefault(violation.rule, []).append(violation)
+        return groups
+
+
+class _Describer:
+    """Labels and locations of nodes, walking from a blank node up to the named node it hangs off."""
+
+    def __init__(self, store: ox.Store, index: SourceIndex) -> None:
+        self.store = store
+        self.index = index
+
+    def owner(self, node: ox.NamedNode | ox.BlankNode) -> ox.NamedNode | ox.BlankNode:
+        seen = 0
+        while isinstance(node, ox.BlankNode) and seen < 10:
+            parent = next(iter(self.store.quads_for_pattern(None, None, node)), None)
+            if parent is None:
+                break
+            node, seen = parent.subject, seen + 1
+        return node
+
+    def label(self, node: ox.NamedNode | ox.BlankNode) -> str | None:
+        for quad in self.store.quads_for_pattern(node, ox.NamedNode(RDFS_LABEL), None):
+            return quad.object.value
+        return None
+
+    def describe(self, node: ox.NamedNode | ox.BlankNode, path: str | None = None,
+                 value: str | None = None) -> tuple[str, str | None, Location | None]:
+        owner = self.owner(node)
+        name = owner.value if isinstance(owner, ox.NamedNode) else str(owner)
+        focus = name if owner == node else f"{name} (its {_local(self._link_to(node))})"
+        location = None
+        if isinstance(owner, ox.NamedNode):
+            if path and owner == node:
+                location = self.index.where_statement(owner.value, path, value)
+            location = location or self.index.where(owner.value)
+        return focus, self.label(owner), location
+
+    def _link_to(self, node: ox.NamedNode | ox.BlankNode) -> str:
+        parent = next(iter(self.store.quads_for_pattern(None, None, node)), None)
+        return parent.predicate.value if parent else "node"
+
+
+def _local(iri: str) -> str:
+    for sep in ("#", "/"):
+        if sep in iri:
+            iri = iri.rsplit(sep, 1)[1]
+    return iri
+
+
+def _term_text(term: object) -> str | None:
+    if term is None:
+        return None
+    value = getattr(term, "value", None)
+    return str(value) if value is not None else str(term)
+
+
+def _shacl(data: ox.Store, shape_files: Iterable[Path], describer: _Describer) -> list[Violation]:
+    import pyshacl
+    from rdflib import Graph
+    from rdflib.namespace import RDFS
+    from rdflib.namespace import SH as RSH
+
+    shapes = Graph()
+    for path in shape_files:
+        try:
+            shapes.parse(path, format="turtle")
+        except Exception as error:  # rdflib raises many parser error types
+            raise InputError(f"{path}: malformed shapes: {error}") from error
+    graph = to_rdflib_graph(data)
+    conforms, results, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none",
+                                            advanced=False, meta_shacl=False)
+    if conforms:
+        return []
+    violations: list[Violation] = []
+    for result in results.subjects(RSH.resultSeverity, RSH.Violation):
+        focus = results.value(result, RSH.focusNode)
+        shape = results.value(result, RSH.sourceShape)
+        node_shape = next(iter(shapes.subjects(RSH.property, shape)), shape)
+        rule = str(shapes.value(node_shape, RDFS.label) or _local(str(node_shape)))
+        path = results.value(result, RSH.resultPath)
+        value = results.value(result, RSH.value)
+        message = results.value(result, RSH.resultMessage)
+        node = from_rdflib_term(focus)
+        name, label, location = describer.describe(node, str(path) if path is not None else None,
+                                                   str(value) if value is not None else None)
+        violations.append(Violation(
+            rule=f"shape: {rule}", focus=name, focus_label=label,
+            path=_local(str(path)) if path is not None else None,
+            value=str(value) if value is not None else None,
+            message=str(message) if message is not None else "constraint not met",
+            location=location))
+    # One constraint can fail on several counts (datatype and range) with the same message.
+    return list(dict.fromkeys(violations))
+
+
+def _checks(store: ox.Store, check_files: Iterable[Path], describer: _Describer) -> list[Violation]:
+    from sovkg.queries.library import load_query
+
+    violations = []
+    for path in check_files:
+        check = load_query(path)
+        try:
+            rows = list(store.query(check.text, use_default_graph_as_union=True))
+        except SyntaxError as error:
+            raise InputError(f"{path}:{error.lineno or 0}: malformed SPARQL: {error.msg}") from error
+        for row in rows:
+            focus = row["focus"]
+            name, label, location = describer.describe(focus)
+            message = row["message"].value if "message" in check.variables and row["message"] else check.summary
+            path = row["path"] if "path" in check.variables else None
+            value = row["value"] if "value" in check.variables else None
+            violations.append(Violation(rule=f"check: {check.name}", focus=name, focus_label=label,
+                                        path=_local(path.value) if path is not None else None,
+                                        value=_term_text(value), message=message, location=location))
+    return violations
+
+
+def validate(ontology: list[ox.Quad], facts: list[ox.Quad], inferred: list[ox.Triple],
+             index: SourceIndex, shape_files: list[Path], check_files: list[Path],
+             sources_dir: Path | None) -> Report:
+    """Run every rule on the built graph and gather what is broken."""
+    store = ox.Store()
+    store.extend([*ontology, *facts])
+    graph = ox.NamedNode(INFERRED_GRAPH)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in inferred)
+    describer = _Describer(store, index)
+    report = Report(sources_dir=sources_dir)
+    for term in undeclared_terms(ontology, facts, index):
+        report.violations.append(Violation("vocabulary: every sov: term is declared", term.iri,
+                                           None, None, None, term.message, term.location))
+    report.violations.extend(_shacl(store, shape_files, describer))
+    report.violations.extend(_checks(store, check_files, describer))
+    if sources_dir is not None:
+        checked, problems = check_quotes(store, sources_dir)
+        report.quotes_checked = checked
+        for problem in problems:
+            name, label, location = describer.describe(problem.evidence)
+            location = _quote_location(index, problem.quote) or location
+            report.violations.append(Violation("quotes: every quote occurs in its source", name, label,
+                                               "quote", problem.quote, problem.reason, location))
+    return report
+
+
+def _quote_location(index: SourceIndex, quote: str) -> Location | None:
+    """The line where a quote is written, found by its text."""
+    return index.find_text(quote[:60])
