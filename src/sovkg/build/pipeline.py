@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from sovkg.build.parse import SourceIndex, parse_files, parse_turtle
+from sovkg.build.parse import SourceIndex, parse_files
 from sovkg.build.reason import materialise
 from sovkg.build.validate import Report, validate
 from sovkg.errors import ValidationFailed

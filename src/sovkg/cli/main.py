@@ -44,13 +44,14 @@ def project_of(ctx: click.Context) -> Project:
 
 
 def _register() -> None:
-    from sovkg.cli import build_cmd, query_cmd, validate_cmd
+    from sovkg.cli import build_cmd, docs_cmd, query_cmd, validate_cmd
 
     cli.add_command(build_cmd.build)
     cli.add_command(validate_cmd.validate)
     cli.add_command(query_cmd.query)
     cli.add_command(query_cmd.queries)
     cli.add_command(query_cmd.sparql)
+    cli.add_command(docs_cmd.docs)
 
 
 _register()

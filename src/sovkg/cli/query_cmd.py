@@ -60,7 +60,7 @@ def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str
     """
     project = project_of(ctx)
     table = run_stored(project, name, _params(param_values), engine_for(project, endpoint))
-    click.echo(table.render(fmt))
+    click.echo(table.render(fmt).rstrip("\n"))
 
 
 @click.command()
@@ -77,4 +77,4 @@ def sparql(ctx: click.Context, file: str, fmt: str, endpoint: str | None) -> Non
     """
     project = project_of(ctx)
     text, origin = read_query_file(file)
-    click.echo(run_text(project, text, origin, engine_for(project, endpoint)).render(fmt))
+    click.echo(run_text(project, text, origin, engine_for(project, endpoint)).render(fmt).rstrip("\n"))

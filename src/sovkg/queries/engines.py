@@ -41,9 +41,11 @@ class EmbeddedEngine:
         self.store = store
 
     def select(self, text: str, bindings: Bindings | None = None, origin: str = "query") -> ResultTable:
-        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        from sovkg.queries.remote import with_values
+
         try:
-            result = self.store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
+            # pyoxigraph's own substitutions need the variable projected; a VALUES block does not.
+            result = self.store.query(with_values(text, bindings or {}), use_default_graph_as_union=True)
         except SyntaxError as error:
             raise _syntax(error, origin) from error
         if isinstance(result, bool):
@@ -71,3 +73,42 @@ def labels_from(engine: Engine, terms: list[ox.NamedNode]) -> dict[str, str]:
             "FILTER(lang(?l) = 'en' || lang(?l) = '') } GROUP BY ?s")
     table = engine.select(text)
     return {row[0].value: row[1].value for row in table.rows if row[0] is not None and row[1] is not None}
+
+
+class RdflibEngine:
+    """rdflib's in-memory SPARQL engine over a graph: slow, but pure Python and dependency-light."""
+
+    def __init__(self, graph: object) -> None:
+        self.graph = graph
+
+    @classmethod
+    def from_file(cls, path: Path) -> RdflibEngine:
+        """An engine over a build's ``combined.nt`` (ontology, asserted and inferred triples)."""
+        from rdflib import Graph
+
+        if not path.is_file():
+            raise EndpointError(f"no built graph at {path}: run 'sovkg build' first")
+        return cls(Graph().parse(path, format="nt"))
+
+    def select(self, text: str, bindings: Bindings | None = None, origin: str = "query") -> ResultTable:
+        from pyparsing import ParseException
+        from rdflib import Variable
+
+        from sovkg.rdf import from_rdflib_term, to_rdflib_term
+
+        init = {Variable(k): to_rdflib_term(v) for k, v in (bindings or {}).items()}
+        try:
+            result = self.graph.query(text, initBindings=init)  # type: ignore[attr-defined]
+        except ParseException as error:
+            raise QueryError(f"{origin}: malformed SPARQL: {error}") from error
+        if result.type == "ASK":
+            answer = "true" if result.askAnswer else "false"
+            return ResultTable(["answer"], [[ox.Literal(answer, datatype=ox.NamedNode(
+                "http://www.w3.org/2001/XMLSchema#boolean"))]])
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            return ResultTable(["subject", "predicate", "object"],
+                               [[from_rdflib_term(t) for t in triple] for triple in result.graph])
+        names = [str(v) for v in result.vars]
+        rows = [[None if row[i] is None else from_rdflib_term(row[i]) for i in range(len(names))]
+                for row in result]
+        return ResultTable(names, rows)

@@ -110,9 +110,9 @@ def load_query(path: Path) -> StoredQuery:
     try:
         ox.Store().query(text)
     except SyntaxError as error:
-        raise QueryError(f"{path}:{_sparql_line(error)}: malformed SPARQL: {error.msg}") from error
+        raise QueryError(f"{path}:{_sparql_position(error)}: malformed SPARQL: {error.msg}") from error
     params = _params(path, header.get("params"))
-    variables = tuple(dict.fromkeys(_VARIABLE.findall(_strip_comments(text))))
+    variables = tuple(dict.fromkeys(_VARIABLE.findall(mask_sparql(text))))
     for param in params:
         if "_" + param.name not in variables:
             raise QueryError(f"{path}: parameter {param.name!r} is declared but the query never uses ?_{param.name}")
@@ -125,14 +125,37 @@ def load_query(path: Path) -> StoredQuery:
         variables=variables)
 
 
-def _strip_comments(text: str) -> str:
-    return "\n".join(line.split("#", 1)[0] if not line.lstrip().startswith("#") else ""
-                     for line in text.splitlines())
+def mask_sparql(text: str) -> str:
+    """The query with comments, strings and IRIs blanked, so keyword search sees only syntax."""
+    out = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "#":
+            end = text.find("\n", i)
+            end = len(text) if end < 0 else end
+            out.append(" " * (end - i))
+            i = end
+        elif char in "\"'":
+            j = i + 1
+            while j < len(text) and text[j] != char:
+                j += 2 if text[j] == "\\" else 1
+            out.append(" " * (min(j, len(text) - 1) - i + 1))
+            i = j + 1
+        elif char == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
+            end = text.index(">", i)
+            out.append(" " * (end - i + 1))
+            i = end + 1
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
 
 
-def _sparql_line(error: SyntaxError) -> int:
-    match = re.search(r"line (\d+)", str(error))
-    return int(match.group(1)) if match else (error.lineno or 1)
+def _sparql_position(error: SyntaxError) -> str:
+    """line:column of a pyoxigraph SPARQL syntax error ("error at 5:2: ...")."""
+    match = re.search(r"at (\d+):(\d+)", str(error))
+    return f"{match.group(1)}:{match.group(2)}" if match else str(error.lineno or 1)
 
 
 class Library:

@@ -15,43 +15,17 @@ import pyoxigraph as ox
 
 from sovkg.errors import EndpointError, QueryError
 from sovkg.queries.engines import Bindings
+from sovkg.queries.library import mask_sparql
 from sovkg.results.table import ResultTable
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.I)
-
-
-def _mask(text: str) -> str:
-    """The query with comments, strings and IRIs blanked, so keyword search sees only syntax."""
-    out = []
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char == "#":
-            end = text.find("\n", i)
-            end = len(text) if end < 0 else end
-            out.append(" " * (end - i))
-            i = end
-        elif char in "\"'":
-            j = i + 1
-            while j < len(text) and text[j] != char:
-                j += 2 if text[j] == "\\" else 1
-            out.append(" " * (min(j, len(text) - 1) - i + 1))
-            i = j + 1
-        elif char == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
-            end = text.index(">", i)
-            out.append(" " * (end - i + 1))
-            i = end + 1
-        else:
-            out.append(char)
-            i += 1
-    return "".join(out)
 
 
 def with_values(text: str, bindings: Bindings) -> str:
     """The query with a VALUES block of the bound terms opening its outermost WHERE group."""
     if not bindings:
         return text
-    match = _WHERE.search(_mask(text))
+    match = _WHERE.search(mask_sparql(text))
     if match is None:
         raise QueryError("a parameterised query needs an explicit 'WHERE {' to run on a remote endpoint")
     names = " ".join(f"?{name}" for name in bindings)
