@@ -44,7 +44,7 @@ def project_of(ctx: click.Context) -> Project:
 
 
 def _register() -> None:
-    from sovkg.cli import build_cmd, docs_cmd, query_cmd, validate_cmd
+    from sovkg.cli import build_cmd, docs_cmd, load_cmd, query_cmd, serve_cmd, validate_cmd
 
     cli.add_command(build_cmd.build)
     cli.add_command(validate_cmd.validate)
@@ -52,6 +52,8 @@ def _register() -> None:
     cli.add_command(query_cmd.queries)
     cli.add_command(query_cmd.sparql)
     cli.add_command(docs_cmd.docs)
+    cli.add_command(load_cmd.load)
+    cli.add_command(serve_cmd.serve)
 
 
 _register()

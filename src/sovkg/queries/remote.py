@@ -8,17 +8,27 @@ close the block or add an operation. Credentials come from the environment
 
 from __future__ import annotations
 
-import os
 import re
 
 import pyoxigraph as ox
 
 from sovkg.errors import EndpointError, QueryError
+from sovkg.namespaces import GRAPH_IRI
 from sovkg.queries.engines import Bindings
 from sovkg.queries.library import mask_sparql
 from sovkg.results.table import ResultTable
+from sovkg.store.http import Credentials, check_complete, check_row_limit, public_url
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.I)
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside comments, strings and IRIs."""
+    match = _FORM.search(mask_sparql(text))
+    if match is None:
+        raise QueryError("only SELECT, ASK, CONSTRUCT and DESCRIBE queries can be run")
+    return match.group(1).upper()
 
 
 def with_values(text: str, bindings: Bindings) -> str:
@@ -48,43 +58,62 @@ def _term(binding: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 class RemoteEngine:
-    """A SPARQL 1.1 query endpoint."""
+    """A SPARQL 1.1 query endpoint, queried over the merge of sovkg's three named graphs.
 
-    def __init__(self, url: str, timeout: float = 60.0) -> None:
+    The dataset is given with the protocol's ``default-graph-uri`` parameters, so a store answers
+    the same whether or not its own default graph is the union of its graphs.
+    """
+
+    def __init__(self, url: str, timeout: float = 60.0, graph_prefix: str | None = GRAPH_IRI,
+                 auth: str = "basic") -> None:
         self.url = url
         self.timeout = timeout
+        self.auth = auth
+        self.graphs = [graph_prefix + name for name in ("ontology", "asserted", "inferred")] if graph_prefix else []
 
     def select(self, text: str, bindings: Bindings | None = None, origin: str = "query") -> ResultTable:
         from urllib.error import HTTPError, URLError
 
-        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+        from SPARQLWrapper import BASIC, DIGEST, JSON, POST, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
         wrapper = SPARQLWrapper(self.url)
         wrapper.setMethod(POST)
         wrapper.setReturnFormat(JSON)
         wrapper.setTimeout(int(self.timeout))
-        user, password = os.environ.get("SOVKG_ENDPOINT_USER"), os.environ.get("SOVKG_ENDPOINT_PASSWORD")
-        if user and password:
-            wrapper.setCredentials(user, password)
+        credentials = Credentials.find(self.url)
+        if credentials is not None:
+            wrapper.setHTTPAuth(DIGEST if self.auth == "digest" else BASIC)
+            wrapper.setCredentials(credentials.user, credentials.password)
+        for graph in self.graphs:
+            wrapper.addParameter("default-graph-uri", graph)
         wrapper.setQuery(with_values(text, bindings or {}))
+        # SPARQLWrapper guesses the form from the text and can mistake words in comments for an
+        # update; this engine only ever sends queries, so it names the form itself.
+        wrapper.queryType = query_form(text)
         try:
             response = wrapper.query()
+            headers = {k.lower(): v for k, v in response.info().items()}
+            check_complete(headers, public_url(self.url))
             data = response.convert()
         except HTTPError as error:
-            raise EndpointError(f"{self.url} answered HTTP {error.code} {error.reason}") from None
+            if error.code in (401, 403):
+                raise EndpointError(f"{public_url(self.url)} refused access (HTTP {error.code}): check "
+                                    "SOVKG_ENDPOINT_USER and SOVKG_ENDPOINT_PASSWORD") from None
+            raise EndpointError(f"{public_url(self.url)} answered HTTP {error.code} {error.reason}") from None
         except URLError as error:
-            raise EndpointError(f"cannot reach {self.url}: {error.reason}") from None
+            raise EndpointError(f"cannot reach {public_url(self.url)}: {error.reason}") from None
         except SPARQLWrapperException as error:
             first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-            raise EndpointError(f"{self.url} refused the query: {first_line}") from None
+            raise EndpointError(f"{public_url(self.url)} refused the query: {first_line}") from None
         except (OSError, TimeoutError) as error:
-            raise EndpointError(f"cannot reach {self.url}: {error}") from None
+            raise EndpointError(f"cannot reach {public_url(self.url)}: {error}") from None
         if not isinstance(data, dict):
-            raise EndpointError(f"{self.url} did not answer with SPARQL JSON results")
+            raise EndpointError(f"{public_url(self.url)} did not answer with SPARQL JSON results")
         if "boolean" in data:
             return ResultTable(["answer"], [[ox.Literal(str(data["boolean"]).lower(),
                                                         datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))]])
         columns = data["head"]["vars"]
         rows = [[_term(b[c]) if c in b else None for c in columns] for b in data["results"]["bindings"]]
+        check_row_limit(headers, len(rows), public_url(self.url))
         return ResultTable(columns, rows)

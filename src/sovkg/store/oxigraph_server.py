@@ -47,11 +47,12 @@ class OxigraphServer:
     """An ``oxigraph serve`` (or ``serve-read-only``) process on a loopback port."""
 
     def __init__(self, location: Path | None, host: str = "127.0.0.1", port: int | None = None,
-                 read_only: bool = False, union_default_graph: bool = True, timeout_s: int | None = None) -> None:
+                 read_only: bool = False, union_default_graph: bool = True, timeout_s: int | None = None,
+                 cors: bool = False) -> None:
         self.location, self.host = location, host
         self.port = port or free_port(host)
         self.read_only, self.union = read_only, union_default_graph
-        self.timeout_s = timeout_s
+        self.timeout_s, self.cors = timeout_s, cors
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -69,6 +70,8 @@ class OxigraphServer:
             command += ["--location", str(self.location)]
         if self.union:
             command.append("--union-default-graph")
+        if self.cors:
+            command.append("--cors")
         if self.timeout_s is not None:
             command += ["--timeout-s", str(self.timeout_s)]
         return command
