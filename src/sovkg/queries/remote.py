@@ -95,7 +95,13 @@ class RemoteEngine:
             response = wrapper.query()
             headers = {k.lower(): v for k, v in response.info().items()}
             check_complete(headers, public_url(self.url))
-            data = response.convert()
+            try:
+                data = response.convert()
+            except ValueError:
+                # A server that times out after it began streaming (Oxigraph does) sends HTTP 200
+                # and a truncated document: that is no answer, not an empty one.
+                raise EndpointError(f"{public_url(self.url)} sent an incomplete answer (cut off mid-document); "
+                                    "the query probably timed out on the server") from None
         except HTTPError as error:
             if error.code in (401, 403):
                 raise EndpointError(f"{public_url(self.url)} refused access (HTTP {error.code}): check "

@@ -1,0 +1,175 @@
+"""`sovkg load` into a real Oxigraph server started on loopback, and `sovkg serve`."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sovkg.errors import EXIT_ENDPOINT, EXIT_INPUT, EXIT_OK, EndpointError
+from sovkg.project import Project
+from sovkg.queries.remote import RemoteEngine
+from sovkg.queries.run import run_stored
+from sovkg.store.load import Loader, read_build
+from sovkg.store.oxigraph_server import OxigraphServer, free_port
+
+from .conftest import Runner
+from .support.faulty_proxy import FaultyProxy
+
+GRAPHS = ("ontology", "asserted", "inferred")
+PREFIX = "https://w3id.org/sovkg/graph/"
+
+
+def _counts(project: Project) -> dict[str, int]:
+    return {k: v for k, v in json.loads((project.dist / "current" / "build.json").read_text())["triples"].items()
+            if k in GRAPHS}
+
+
+def _server_counts(server: OxigraphServer, prefix: str = PREFIX) -> dict[str, int]:
+    engine = RemoteEngine(server.query_url, graph_prefix=None)
+    return {name: int(engine.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{prefix}{name}> {{ ?s ?p ?o }} }}")
+                      .rows[0][0].value) for name in GRAPHS}
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[OxigraphServer]:
+    with OxigraphServer(tmp_path / "oxigraph", union_default_graph=False) as running:
+        yield running
+
+
+def _add_fact(project: Project) -> None:
+    extra = project.kg / "countries" / "dk.ttl"
+    extra.write_text(extra.read_text().replace('sov:locationText "Copenhagen" ;',
+                                               'sov:locationText "Copenhagen" ;\n    rdfs:comment "second build" ;'))
+
+
+def test_load_puts_three_graphs_with_the_counts_sent(built_copy: Project, server: OxigraphServer,
+                                                     sovkg: Runner) -> None:
+    done = sovkg("load", "--endpoint", server.url, cwd=built_copy.root)
+    assert done.returncode == EXIT_OK, done.stderr
+    assert "oxigraph; graph store PUT (atomic)" in done.stdout
+    assert _server_counts(server) == _counts(built_copy)
+    again = sovkg("load", "--endpoint", server.url, cwd=built_copy.root)
+    assert again.returncode == EXIT_OK
+    assert _server_counts(server) == _counts(built_copy), "loading twice must not duplicate anything"
+
+
+def test_queries_answer_the_same_on_the_server(built_copy: Project, server: OxigraphServer, sovkg: Runner) -> None:
+    assert sovkg("load", "--endpoint", server.url, cwd=built_copy.root).returncode == EXIT_OK
+    for name, params in (("us-dependencies", {}), ("dependencies-on-country", {"country": "FR"})):
+        embedded = run_stored(built_copy, name, params)
+        remote = run_stored(built_copy, name, params, engine=RemoteEngine(server.query_url))
+        assert sorted(map(str, embedded.records())) == sorted(map(str, remote.records()))
+    done = sovkg("query", "us-dependencies", "--endpoint", server.query_url, cwd=built_copy.root)
+    assert done.returncode == EXIT_OK and "Gefion supercomputer" in done.stdout
+
+
+def test_graph_prefix_names_the_graphs(built_copy: Project, server: OxigraphServer, sovkg: Runner) -> None:
+    prefix = "https://example.org/sovkg/v1/"
+    done = sovkg("load", "--endpoint", server.url, "--graph-prefix", prefix, cwd=built_copy.root)
+    assert done.returncode == EXIT_OK, done.stderr
+    assert _server_counts(server, prefix) == _counts(built_copy)
+    assert _server_counts(server) == dict.fromkeys(GRAPHS, 0)
+    bad = sovkg("load", "--endpoint", server.url, "--graph-prefix", "not an iri", cwd=built_copy.root)
+    assert bad.returncode == EXIT_INPUT and "--graph-prefix must be an absolute" in bad.stderr
+
+
+def test_dry_run_writes_nothing(built_copy: Project, server: OxigraphServer, sovkg: Runner) -> None:
+    done = sovkg("load", "--endpoint", server.url, "--dry-run", cwd=built_copy.root)
+    assert done.returncode == EXIT_OK and done.stdout.startswith("Would load")
+    assert _server_counts(server) == dict.fromkeys(GRAPHS, 0)
+
+
+def test_endpoint_down_is_a_clear_error(built_copy: Project, sovkg: Runner) -> None:
+    done = sovkg("load", "--endpoint", f"http://127.0.0.1:{free_port()}", cwd=built_copy.root)
+    assert done.returncode == EXIT_ENDPOINT
+    assert "cannot reach http://127.0.0.1:" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "generic"])
+def test_a_connection_broken_midway_leaves_the_previous_graphs(built_copy: Project, server: OxigraphServer,
+                                                               sovkg: Runner, kind: str) -> None:
+    assert sovkg("load", "--endpoint", server.url, cwd=built_copy.root).returncode == EXIT_OK
+    before = _server_counts(server)
+    answer = sorted(map(str, run_stored(built_copy, "us-dependencies",
+                                        engine=RemoteEngine(server.query_url)).records()))
+    _add_fact(built_copy)
+    assert sovkg("build", cwd=built_copy.root).returncode == EXIT_OK
+    plans = read_build(built_copy.dist / "current")
+    # Each request is one connection: 1 is the probe; then oxigraph's 2 is the PUT of the ontology
+    # graph, and generic's 2 drops a stale temporary graph and 3 sends its first INSERT DATA chunk.
+    with FaultyProxy(server.port, cut_request=2 if kind == "oxigraph" else 3, cut_after=4096) as proxy:
+        if kind == "oxigraph":
+            loader = Loader(proxy.url, "oxigraph")
+        else:
+            loader = Loader(proxy.url + "/query", "generic", update_url=proxy.url + "/update")
+        with pytest.raises(EndpointError):
+            loader.load(plans)
+        assert proxy.cut
+    assert _server_counts(server) == before
+    engine = RemoteEngine(server.query_url, graph_prefix=None)
+    leftovers = engine.select("SELECT ?g WHERE { GRAPH ?g { } FILTER(CONTAINS(STR(?g), '-loading-')) }").rows
+    assert leftovers == [], "a failed load must not leave its temporary graph behind"
+    assert sorted(map(str, run_stored(built_copy, "us-dependencies",
+                                      engine=RemoteEngine(server.query_url)).records())) == answer
+
+
+def test_a_query_that_times_out_is_an_error_not_an_empty_answer(built: Project, tmp_path: Path) -> None:
+    from sovkg.store.oxigraph_server import load_files
+
+    load_files(tmp_path / "db", (built.dist / "current" / "sovkg.trig").resolve())
+    with OxigraphServer(tmp_path / "db", timeout_s=1) as slow:
+        engine = RemoteEngine(slow.query_url)
+        expensive = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
+        with pytest.raises(EndpointError):
+            engine.select(expensive)
+
+
+def _get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=5) as answer:
+        return answer.status, answer.read().decode()
+
+
+def test_serve_answers_read_only_on_loopback_and_stops(built_copy: Project) -> None:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "sovkg", "serve", "--port", str(port)], cwd=built_copy.root,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={k: v for k, v in os.environ.items() if not k.startswith("SOVKG_")})
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                status, page = _get(f"http://127.0.0.1:{port}/")
+                break
+            except OSError:
+                assert time.monotonic() < deadline and process.poll() is None, process.stderr.read()
+                time.sleep(0.2)
+        assert status == 200 and "<html" in page.lower()
+        table = run_stored(built_copy, "us-dependencies",
+                           engine=RemoteEngine(f"http://127.0.0.1:{port}/query", graph_prefix=None))
+        assert "Gefion supercomputer" in table.values("project")
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/update", data=b"update=CLEAR ALL",
+                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(request, timeout=5)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+
+
+@pytest.mark.parametrize(("args", "refusal"), [
+    (["--host", "0.0.0.0", "--writable", "--location", "db"], "refusing a writable server on 0.0.0.0"),
+    (["--cors"], "refusing permissive CORS"),
+    (["--writable"], "--writable needs --location DIR"),
+])
+def test_serve_refuses_unsafe_setups(built_copy: Project, sovkg: Runner, args: list[str], refusal: str) -> None:
+    done = sovkg("serve", "--port", str(free_port()), *args, cwd=built_copy.root, timeout=20)
+    assert done.returncode == EXIT_INPUT and refusal in done.stderr
