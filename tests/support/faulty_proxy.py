@@ -7,6 +7,7 @@ and that connection is closed without an answer. Every other request passes unto
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -69,8 +70,6 @@ class FaultyProxy:
             pass
         finally:
             for end in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     end.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 end.close()
