@@ -18,6 +18,12 @@ from sovkg.store.oxigraph_server import OxigraphServer, load_files
 from .conftest import ROOT
 
 QUERY_NAMES = Library(ROOT / "queries").names()
+# Every question with its defaults, and some with other parameter values.
+CASES = [(name, {}) for name in QUERY_NAMES] + [
+    ("dependencies-on-country", {"country": "FR"}),
+    ("projects-involving-company", {"company": "Microsoft"}),
+    ("ownership-chain", {"actor": "Eviden"}),
+]
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +62,13 @@ def _term(cell: object) -> str:
     return str(cell)
 
 
-@pytest.mark.parametrize("name", QUERY_NAMES)
-def test_same_answer_on_every_engine(name: str, built: Project, server: OxigraphServer,
+@pytest.mark.parametrize(("name", "params"), CASES, ids=[f"{n}{'-' + '-'.join(p.values()) if p else ''}"
+                                                          for n, p in CASES])
+def test_same_answer_on_every_engine(name: str, params: dict[str, str], built: Project, server: OxigraphServer,
                                      rdflib_engine: RdflibEngine) -> None:
-    embedded = run_stored(built, name, engine=EmbeddedEngine(built.store))
-    on_rdflib = run_stored(built, name, engine=rdflib_engine)
-    on_server = run_stored(built, name, engine=RemoteEngine(server.query_url))
+    embedded = run_stored(built, name, params, engine=EmbeddedEngine(built.store))
+    on_rdflib = run_stored(built, name, params, engine=rdflib_engine)
+    on_server = run_stored(built, name, params, engine=RemoteEngine(server.query_url))
     assert embedded.rows, f"{name} answered nothing on the embedded store"
     assert embedded.columns == on_rdflib.columns == on_server.columns
     assert _canonical(embedded) == _canonical(on_rdflib), f"{name}: rdflib differs"
