@@ -44,7 +44,8 @@ def project_of(ctx: click.Context) -> Project:
 
 
 def _register() -> None:
-    from sovkg.cli import build_cmd, docs_cmd, load_cmd, query_cmd, serve_cmd, validate_cmd
+    from sovkg.cli import author_cmd, build_cmd, docs_cmd, load_cmd, query_cmd, serve_cmd, validate_cmd
+    from sovkg.cli.diff_cmd import diff_command
 
     cli.add_command(build_cmd.build)
     cli.add_command(validate_cmd.validate)
@@ -54,6 +55,9 @@ def _register() -> None:
     cli.add_command(docs_cmd.docs)
     cli.add_command(load_cmd.load)
     cli.add_command(serve_cmd.serve)
+    cli.add_command(diff_command)
+    cli.add_command(author_cmd.new_country)
+    cli.add_command(author_cmd.import_sheet)
 
 
 _register()

@@ -1,0 +1,1 @@
+"""Authoring the graph without Python: country scaffolds and spreadsheet import."""

@@ -1,0 +1,186 @@
+"""Adding a country without Python: scaffold, spreadsheet import, build, and the stored questions.
+
+The walk-through uses a fictional country (Freedonia, user-assigned code XF) and a fictional
+source text under tests/fixtures/walkthrough/, so that nothing in it can be mistaken for a fact.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sovkg.authoring import cells
+from sovkg.authoring.cells import CellError
+from sovkg.errors import EXIT_INPUT, EXIT_OK, EXIT_VIOLATIONS
+from sovkg.project import Project
+from sovkg.queries.run import run_stored
+
+from .conftest import FIXTURES, Runner
+
+WALK = FIXTURES / "walkthrough"
+
+
+def _add_source(project: Project) -> None:
+    """What the author does by hand: declare the source in the scaffold and put its text beside."""
+    scaffold = project.kg / "countries" / "xf.ttl"
+    scaffold.write_text(scaffold.read_text() + "\n" + (WALK / "source.ttl").read_text())
+    (project.root / "sources").mkdir(exist_ok=True)
+    shutil.copy(WALK / "freedonia-ai-plan.txt", project.root / "sources")
+
+
+def test_a_fresh_scaffold_builds_and_validates(project_copy: Project, sovkg: Runner) -> None:
+    done = sovkg("new-country", "XF", "--name", "Freedonia", cwd=project_copy.root)
+    assert done.returncode == EXIT_OK, done.stderr
+    text = (project_copy.kg / "countries" / "xf.ttl").read_text()
+    assert ':XF a sov:State ;' in text and 'sov:isoCode "XF"' in text
+    for example in ("sov:SovereignModel", "sov:SovereignComputeProject", "sov:Investment", "sov:SourceDocument"):
+        assert "# :" in text and example in text, example
+    assert sovkg("validate", cwd=project_copy.root).returncode == EXIT_OK
+    assert sovkg("build", cwd=project_copy.root).returncode == EXIT_OK
+
+
+def test_a_scaffold_for_a_known_state_does_not_redefine_it(project_copy: Project, sovkg: Runner) -> None:
+    done = sovkg("new-country", "CH", "--name", "Switzerland", cwd=project_copy.root)
+    assert done.returncode == EXIT_OK
+    text = (project_copy.kg / "countries" / "ch.ttl").read_text()
+    assert "The state :CH is described in kg/reference/states.ttl" in text
+    assert sovkg("validate", cwd=project_copy.root).returncode == EXIT_OK
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["KOR", "--name", "Korea"], "two letters of ISO 3166-1 alpha-2"),
+    (["DK", "--name", "Denmark"], "exists already"),
+])
+def test_scaffold_refuses_bad_codes_and_existing_files(project_copy: Project, sovkg: Runner, args: list[str],
+                                                       message: str) -> None:
+    done = sovkg("new-country", *args, cwd=project_copy.root)
+    assert done.returncode == EXIT_INPUT and message in done.stderr
+
+
+def test_a_half_filled_scaffold_says_what_is_missing(project_copy: Project, sovkg: Runner) -> None:
+    assert sovkg("new-country", "XF", "--name", "Freedonia", cwd=project_copy.root).returncode == EXIT_OK
+    scaffold = project_copy.kg / "countries" / "xf.ttl"
+    # The author uncomments the model example and fills in only its name.
+    lines, out, inside = scaffold.read_text().splitlines(), [], False
+    for line in lines:
+        if line.startswith("# :FreedoniaModel a sov:SovereignModel"):
+            inside = True
+        if inside and not line.startswith("# "):
+            inside = False
+        out.append(line[2:] if inside else line)
+    text = "\n".join(out).replace('"<model name>"@en', '"FreeLM"@en')
+    text = text.replace("    sov:basedOn :Llama3 ;                                 # only if derived\n", "")
+    scaffold.write_text(text)
+    done = sovkg("validate", cwd=project_copy.root)
+    assert done.returncode == EXIT_VIOLATIONS
+    assert "kg/countries/xf.ttl:" in done.stdout
+    assert "is still to be replaced with the source's facts" in done.stdout
+    assert "trained on points at compute infrastructure" in done.stdout
+
+
+def test_walkthrough_new_country_appears_in_every_question(project_copy: Project, sovkg: Runner) -> None:
+    root = project_copy.root
+    assert sovkg("new-country", "XF", "--name", "Freedonia", cwd=root).returncode == EXIT_OK
+    _add_source(project_copy)
+    for sheet in ("compute.csv", "models.csv"):
+        done = sovkg("import", str(WALK / sheet), cwd=root)
+        assert done.returncode == EXIT_OK, done.stderr
+    again = sovkg("import", str(WALK / "models.csv"), cwd=root)
+    assert again.returncode == EXIT_OK and "unchanged" in again.stdout
+    assert sovkg("build", cwd=root).returncode == EXIT_OK
+
+    dependencies = run_stored(project_copy, "dependencies-on-country", {"country": "US"}).records()
+    freelm = [r for r in dependencies if r["project"] == "FreeLM"]
+    assert {r["country"] for r in freelm} == {"Freedonia"}
+    assert {"Meta", "Nvidia"} <= {r["actor"] for r in freelm}
+    machine = [r for r in dependencies if r["project"] == "Freedonia National Supercomputer"]
+    assert {r["actor"] for r in machine} == {"Nvidia"}
+
+    matrix = [r for r in run_stored(project_copy, "sovereignty-matrix").records() if r["country"] == "Freedonia"]
+    assert any("United States" in r["actorCountries"] for r in matrix)
+
+    table1 = [r for r in run_stored(project_copy, "table1-models").records() if r["country"] == "Freedonia"]
+    assert len(table1) == 1 and table1[0]["openness"] == "Open" and "12 million" in table1[0]["budget"]
+    table2 = [r for r in run_stored(project_copy, "table2-infrastructure").records() if r["country"] == "Freedonia"]
+    assert len(table2) == 1 and table2[0]["status"] == "Operational as of May 2025"
+    assert "512 Nvidia H100 GPUs" in table2[0]["nature"]
+
+
+def test_import_errors_name_file_row_and_column_and_write_nothing(project_copy: Project, sovkg: Runner,
+                                                                  tmp_path: Path) -> None:
+    sheet = tmp_path / "broken.csv"
+    sheet.write_text("country,model,openness,budget,baseModels,source,quote\n"
+                     "Freedonia,FreeLM,Opn,lots,Llama 9,src004,\n"
+                     "DK,Fugaku-LLM,Open,$1 million,,src004,Pretrained from scratch\n")
+    done = sovkg("import", str(sheet), cwd=project_copy.root)
+    assert done.returncode == EXIT_INPUT
+    for expected in ("broken.csv:2:country: no state or union named 'Freedonia'",
+                     "broken.csv:2:openness: openness is Open, Intended to be open or Closed",
+                     "broken.csv:2:budget: cannot read an amount of money in 'lots'",
+                     "broken.csv:2:baseModels: no base model named 'Llama 9'",
+                     "broken.csv:2:quote: every row cites its quote",
+                     "broken.csv:3:model: :FugakuLLM is already described elsewhere in kg/"):
+        assert expected in done.stderr
+    assert not (project_copy.kg / "imported").exists()
+
+
+def test_an_ambiguous_name_is_reported_not_guessed(project_copy: Project, sovkg: Runner, tmp_path: Path) -> None:
+    sheet = tmp_path / "actors.csv"
+    sheet.write_text("name,kind,country,owner,source,quote\n"
+                     "Fictional Cloud,company,US,Amazon Web Services (AWS),src004,Amazon Web Services (U.S.)\n")
+    twin = project_copy.kg / "actors" / "twin.ttl"
+    twin.write_text('@prefix : <https://w3id.org/sovkg/id/> . @prefix sov: <https://w3id.org/sovkg/ontology#> .\n'
+                    '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
+                    ':AWSTwin a sov:Company ; rdfs:label "Amazon Web Services (AWS)"@en ; sov:headquarteredIn :US ;\n'
+                    '  sov:hasEvidence [ sov:source :src004 ; sov:quote "Amazon Web Services (U.S.)" ] .\n')
+    done = sovkg("import", str(sheet), cwd=project_copy.root)
+    assert done.returncode == EXIT_INPUT
+    assert "actors.csv:2:owner: 'Amazon Web Services (AWS)' could be any of :AWS, :AWSTwin" in done.stderr
+
+
+def test_a_violation_after_import_is_traced_to_its_row(project_copy: Project, sovkg: Runner, tmp_path: Path) -> None:
+    if project_copy.sources is None:
+        pytest.skip("the source texts are not beside this checkout")
+    sheet = tmp_path / "funding.csv"
+    sheet.write_text("project,funder,share,source,quote\n"
+                     "Gefion supercomputer,Novo Nordisk Foundation,40%,src004,"
+                     "85 percent from the Novo Nordisk Foundation\n"
+                     "Gefion supercomputer,Meta,30%,src004,words the source never wrote\n")
+    done = sovkg("import", str(sheet), cwd=project_copy.root)
+    assert done.returncode == EXIT_VIOLATIONS
+    assert "funding.csv:3:quote: quote does not occur in 004_63c922d1424f645c.txt" in done.stderr
+    assert not (project_copy.kg / "imported" / "funding.ttl").exists()
+
+
+def test_tsv_sheets_import_like_csv(project_copy: Project, sovkg: Runner, tmp_path: Path) -> None:
+    sheet = tmp_path / "policies.tsv"
+    sheet.write_text("name\tkind\tissuer\tappliesTo\tsource\tquote\n"
+                     "Test export rule\texport control\tUS\tCN; RU\tsrc003\t\"targeted_countries\"\n")
+    done = sovkg("import", str(sheet), cwd=project_copy.root)
+    assert done.returncode == EXIT_OK, done.stderr
+    text = (project_copy.kg / "imported" / "policies.ttl").read_text()
+    assert "sov:appliesTo :CN" in text and "sov:appliesTo :RU" in text and "# policies.tsv:2" in text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("~$100 million", dict(amount=100_000_000, approximate=True)),
+    ("$250-300 million (author's estimate)", dict(amount=250_000_000, amount_max=300_000_000, estimate=True)),
+    ("Up to ~$1 billion", dict(amount=1_000_000_000, upper_bound=True, approximate=True)),
+    ("Undisclosed but likely significant", dict(amount=None, undisclosed=True)),
+    ("Mostly undisclosed except for ~$560,000 provided by the Swedish government",
+     dict(amount=560_000, undisclosed=True, approximate=True)),
+])
+def test_amount_cells_are_read_as_the_sources_write_them(text: str, expected: dict[str, object]) -> None:
+    value = cells.amount(text)
+    for key, wanted in expected.items():
+        got = getattr(value, key)
+        assert (float(got) if got is not None and key.startswith("amount") else got) == wanted, key
+
+
+def test_unreadable_cells_say_what_they_expected() -> None:
+    with pytest.raises(CellError, match="cannot tell the status"):
+        cells.status("soon-ish")
+    assert cells.status("Upgrade operational in 2024") == "Operational"
+    assert cells.date("Operational as of October 2024") == ("2024-10", "gYearMonth")
