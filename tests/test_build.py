@@ -153,3 +153,16 @@ def test_environment_names_the_project(built_copy: Project, sovkg: Runner, tmp_p
     elsewhere.mkdir()
     done = sovkg("query", "us-dependencies", cwd=elsewhere, env={"SOVKG_PROJECT": os.fspath(built_copy.root)})
     assert done.returncode == EXIT_OK and "Gefion" in done.stdout
+
+
+def test_ontology_quality_rules_run_in_validate(project_copy: Project, sovkg: Runner) -> None:
+    ontology = project_copy.ontology
+    ontology.write_text(ontology.read_text() + '\nsov:Orphan a owl:Class ; rdfs:label "orphan"@en .\n')
+    shapes = project_copy.shapes / "sovkg-shapes.ttl"
+    shapes.write_text(shapes.read_text().replace("sh:path sov:isoCode ;", "sh:path sov:isoCod ;", 1))
+    done = sovkg("validate", cwd=project_copy.root)
+    assert done.returncode == EXIT_VIOLATIONS
+    assert "sov:Orphan has no skos:definition" in done.stdout
+    assert "sov:Orphan is not a subclass of prov:Agent, prov:Entity or skos:Concept" in done.stdout
+    assert "shapes/sovkg-shapes.ttl:" in done.stdout
+    assert "sov:isoCod is not declared in the ontology; did you mean sov:isoCode?" in done.stdout

@@ -13,8 +13,10 @@ import threading
 
 
 class FaultyProxy:
-    def __init__(self, target_port: int, cut_request: int, cut_after: int = 2048) -> None:
-        self.target_port, self.cut_request, self.cut_after = target_port, cut_request, cut_after
+    def __init__(self, target_port: int, cut_request: int, cut_after: int = 2048, only: bytes | None = None) -> None:
+        """Cut the ``cut_request``-th connection (counting only those whose request starts with
+        ``only``, if given) after ``cut_after`` bytes."""
+        self.target_port, self.cut_request, self.cut_after, self.only = target_port, cut_request, cut_after, only
         self.listener = socket.socket()
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", 0))
@@ -42,13 +44,15 @@ class FaultyProxy:
                 client, _ = self.listener.accept()
             except OSError:
                 return
-            with self._lock:
-                self.connections += 1
-                number = self.connections
-            threading.Thread(target=self._serve, args=(client, number), daemon=True).start()
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
 
-    def _serve(self, client: socket.socket, number: int) -> None:
+    def _serve(self, client: socket.socket) -> None:
         server = socket.create_connection(("127.0.0.1", self.target_port))
+        first = client.recv(65536, socket.MSG_PEEK)
+        counted = self.only is None or first.startswith(self.only)
+        with self._lock:
+            self.connections += counted
+            number = self.connections if counted else 0
         limit = self.cut_after if number == self.cut_request else None
         threading.Thread(target=self._pipe, args=(server, client, None), daemon=True).start()
         self._pipe(client, server, limit)

@@ -65,7 +65,8 @@ def check(project: Project, graphs: Graphs, timings: dict[str, float] | None = N
     """Validate parsed graphs against the project's shapes, checks and sources."""
     start = time.perf_counter()
     report = validate(graphs.ontology, graphs.facts, graphs.inferred, graphs.index,
-                      project.shape_files(), sorted(project.checks.glob("*.rq")), project.sources)
+                      project.shape_files(), sorted(project.checks.glob("*.rq")), project.sources,
+                      sorted(project.queries.glob("*.rq")))
     if timings is not None:
         timings["validate"] = time.perf_counter() - start
     return report

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from sovkg.build.parse import Location, SourceIndex
-from sovkg.build.vocabulary import undeclared_terms
+from sovkg.build.vocabulary import ontology_problems, undeclared_terms
 from sovkg.errors import InputError
 from sovkg.namespaces import INFERRED_GRAPH, RDFS_LABEL
 from sovkg.rdf import from_rdflib_term, to_rdflib_graph
@@ -182,7 +182,7 @@ def _checks(store: ox.Store, check_files: Iterable[Path], describer: _Describer)
 
 def validate(ontology: list[ox.Quad], facts: list[ox.Quad], inferred: list[ox.Triple],
              index: SourceIndex, shape_files: list[Path], check_files: list[Path],
-             sources_dir: Path | None) -> Report:
+             sources_dir: Path | None, query_files: list[Path] | None = None) -> Report:
     """Run every rule on the built graph and gather what is broken."""
     store = ox.Store()
     store.extend([*ontology, *facts])
@@ -193,6 +193,9 @@ def validate(ontology: list[ox.Quad], facts: list[ox.Quad], inferred: list[ox.Tr
     for term in undeclared_terms(ontology, facts, index):
         report.violations.append(Violation("vocabulary: every sov: term is declared", term.iri,
                                            None, None, None, term.message, term.location))
+    for problem in ontology_problems(ontology, index, [*shape_files, *check_files, *(query_files or [])]):
+        report.violations.append(Violation(problem.rule, problem.iri, None, None, None, problem.message,
+                                           problem.location))
     report.violations.extend(_shacl(store, shape_files, describer))
     report.violations.extend(_checks(store, check_files, describer))
     if sources_dir is not None:

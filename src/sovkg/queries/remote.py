@@ -65,10 +65,11 @@ class RemoteEngine:
     """
 
     def __init__(self, url: str, timeout: float = 60.0, graph_prefix: str | None = GRAPH_IRI,
-                 auth: str = "basic") -> None:
+                 auth: str = "basic", server_timeout_ms: int | None = None) -> None:
         self.url = url
         self.timeout = timeout
         self.auth = auth
+        self.server_timeout_ms = server_timeout_ms
         self.graphs = [graph_prefix + name for name in ("ontology", "asserted", "inferred")] if graph_prefix else []
 
     def select(self, text: str, bindings: Bindings | None = None, origin: str = "query") -> ResultTable:
@@ -87,6 +88,10 @@ class RemoteEngine:
             wrapper.setCredentials(credentials.user, credentials.password)
         for graph in self.graphs:
             wrapper.addParameter("default-graph-uri", graph)
+        if self.server_timeout_ms is not None:
+            # Virtuoso's "anytime" limit: past it the server may answer 200 with partial rows,
+            # which check_complete turns into an error.
+            wrapper.addParameter("timeout", str(self.server_timeout_ms))
         wrapper.setQuery(with_values(text, bindings or {}))
         # SPARQLWrapper guesses the form from the text and can mistake words in comments for an
         # update; this engine only ever sends queries, so it names the form itself.
@@ -110,8 +115,7 @@ class RemoteEngine:
         except URLError as error:
             raise EndpointError(f"cannot reach {public_url(self.url)}: {error.reason}") from None
         except SPARQLWrapperException as error:
-            first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-            raise EndpointError(f"{public_url(self.url)} refused the query: {first_line}") from None
+            raise EndpointError(f"{public_url(self.url)} refused the query: {_server_message(error)}") from None
         except (OSError, TimeoutError) as error:
             raise EndpointError(f"cannot reach {public_url(self.url)}: {error}") from None
         if not isinstance(data, dict):
@@ -123,3 +127,12 @@ class RemoteEngine:
         rows = [[_term(b[c]) if c in b else None for c in columns] for b in data["results"]["bindings"]]
         check_row_limit(headers, len(rows), public_url(self.url))
         return ResultTable(columns, rows)
+
+
+def _server_message(error: Exception) -> str:
+    """The server's own first line of explanation, from a SPARQLWrapper error."""
+    text = str(error)
+    _, _, response = text.partition("Response:")
+    lines = [line.strip() for line in response.replace("\\n", "\n").splitlines() if line.strip()]
+    first = lines[0].removeprefix("b'").removeprefix('b"') if lines else text.splitlines()[0]
+    return first[:300]

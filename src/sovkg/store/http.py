@@ -66,12 +66,10 @@ class HttpClient:
             raise EndpointError(f"unknown authentication scheme {scheme!r}: use basic or digest")
         self.credentials, self.scheme, self.timeout = credentials, scheme, timeout
         handlers: list[urllib.request.BaseHandler] = []
+        self.passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         if credentials is not None:
-            manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            manager.add_password(None, "http://", credentials.user, credentials.password)  # type: ignore[arg-type]
-            manager.add_password(None, "https://", credentials.user, credentials.password)  # type: ignore[arg-type]
-            handler = (urllib.request.HTTPDigestAuthHandler(manager) if scheme == "digest"
-                       else urllib.request.HTTPBasicAuthHandler(manager))
+            handler = (urllib.request.HTTPDigestAuthHandler(self.passwords) if scheme == "digest"
+                       else urllib.request.HTTPBasicAuthHandler(self.passwords))
             handlers.append(handler)
         self.opener = urllib.request.build_opener(*handlers)
 
@@ -79,6 +77,14 @@ class HttpClient:
                 headers: dict[str, str] | None = None, ok: tuple[int, ...] = (200, 201, 204)) -> Response:
         """Send one request; a status outside ``ok`` raises :class:`EndpointError`."""
         request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+        if self.credentials is not None:
+            self.passwords.add_password(None, url, self.credentials.user, self.credentials.password)  # type: ignore[arg-type]
+        if self.credentials is not None and self.scheme == "digest" and body:
+            # urllib answers a digest challenge by sending the whole body a second time; a server may
+            # drop a large unauthenticated body first (Virtuoso does), so authenticate up front.
+            authorization = self._digest_authorization(request)
+            if authorization:
+                request.add_unredirected_header("Authorization", authorization)
         if self.credentials is not None and self.scheme == "basic":
             # Send basic credentials up front: some stores answer 403, not 401, without them.
             import base64
@@ -102,6 +108,25 @@ class HttpClient:
             raise EndpointError(f"{method} {public_url(url)} failed with HTTP {response.status}: "
                                 f"{_first_line(response.text(), self.credentials)}")
         return response
+
+
+    def _digest_authorization(self, request: urllib.request.Request) -> str | None:
+        """The Authorization header for ``request``, from a challenge fetched with a bodiless GET."""
+        probe = urllib.request.Request(request.full_url, method="GET")
+        try:
+            with urllib.request.urlopen(probe, timeout=self.timeout):
+                return None
+        except urllib.error.HTTPError as error:
+            challenge = error.headers.get("WWW-Authenticate", "")
+            error.read()
+        except (urllib.error.URLError, OSError):
+            return None
+        scheme, _, params = challenge.partition(" ")
+        if scheme.lower() != "digest":
+            return None
+        chal = urllib.request.parse_keqv_list(urllib.request.parse_http_list(params))
+        handler = next(h for h in self.opener.handlers if isinstance(h, urllib.request.HTTPDigestAuthHandler))
+        return f"Digest {handler.get_authorization(request, chal)}"
 
 
 def _first_line(text: str, credentials: Credentials | None) -> str:

@@ -82,17 +82,20 @@ def detect_kind(url: str, client: HttpClient) -> str:
 
 
 def endpoints_for(url: str, kind: str, update_url: str | None = None, store_url: str | None = None,
-                  auth: str | None = None) -> Endpoints:
+                  auth: str | None = None, chunk: int | None = None) -> Endpoints:
     """The endpoints of a store of ``kind`` reached at ``url`` (its base or its query URL)."""
     base = _base(url)
     if kind == "oxigraph":
         return Endpoints("oxigraph", base + "/query", update_url or base + "/update",
                          store_url or base + "/store", "graph", atomic_put=True, auth=auth or "basic")
     if kind == "virtuoso":
+        # Virtuoso's Graph Store endpoint takes graph-uri, not graph; its INSERT DATA fails above
+        # roughly 1,400 triples, so chunks stay well below that.
         return Endpoints("virtuoso", base + "/sparql", update_url or base + "/sparql-auth",
                          store_url or base + "/sparql-graph-crud-auth", "graph-uri", atomic_put=False,
-                         insert_chunk=500, auth=auth or "digest")
-    return Endpoints("generic", url, update_url or url, store_url, "graph", atomic_put=False, auth=auth or "basic")
+                         insert_chunk=chunk or 1000, auth=auth or "digest")
+    return Endpoints("generic", url, update_url or url, store_url, "graph", atomic_put=False,
+                     insert_chunk=chunk or 1000, auth=auth or "basic")
 
 
 @dataclass
@@ -182,15 +185,17 @@ class Loader:
     """Loads a build into one store."""
 
     def __init__(self, url: str, kind: str = "auto", update_url: str | None = None, store_url: str | None = None,
-                 auth: str | None = None, timeout: float = 120.0, temporary_suffix: Callable[[], str] | None = None
-                 ) -> None:
+                 auth: str | None = None, timeout: float = 120.0, chunk: int | None = None,
+                 temporary_suffix: Callable[[], str] | None = None) -> None:
         credentials = Credentials.find(url)
         probe = HttpClient(credentials, auth or "basic", timeout=timeout)
         if kind == "auto":
             kind = detect_kind(url, HttpClient(None, timeout=timeout))
         if kind not in STORE_KINDS:
             raise InputError(f"unknown store kind {kind!r}: choose one of {', '.join(STORE_KINDS)}")
-        self.endpoints = endpoints_for(url, kind, update_url, store_url, auth)
+        if chunk is not None and chunk < 1:
+            raise InputError("--chunk-size is a number of triples, at least 1")
+        self.endpoints = endpoints_for(url, kind, update_url, store_url, auth, chunk)
         http = probe if self.endpoints.auth == probe.scheme else HttpClient(credentials, self.endpoints.auth, timeout)
         self.client = StoreClient(self.endpoints, http)
         self.temporary_suffix = temporary_suffix or (lambda: uuid.uuid4().hex[:12])
