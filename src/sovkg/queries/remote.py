@@ -8,6 +8,7 @@ close the block or add an operation. Credentials come from the environment
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pyoxigraph as ox
@@ -49,7 +50,8 @@ def _term(binding: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if kind == "uri":
         return ox.NamedNode(value)
     if kind == "bnode":
-        return ox.BlankNode(value)
+        # Stores label blank nodes as they like (Virtuoso: "nodeID://b10001"); keep them distinct.
+        return ox.BlankNode("b" + hashlib.sha1(value.encode()).hexdigest()[:16])
     if "xml:lang" in binding:
         return ox.Literal(value, language=binding["xml:lang"])
     if "datatype" in binding:
