@@ -184,3 +184,15 @@ def test_unreadable_cells_say_what_they_expected() -> None:
         cells.status("soon-ish")
     assert cells.status("Upgrade operational in 2024") == "Operational"
     assert cells.date("Operational as of October 2024") == ("2024-10", "gYearMonth")
+
+
+def test_xlsx_sheets_import_like_csv(project_copy: Project, sovkg: Runner, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["name", "kind", "country", "owner", "source", "quote"])
+    book.active.append(["Fictional Chips", "company", "Denmark", "", "src004", "Denmark's government"])
+    book.save(tmp_path / "actors.xlsx")
+    done = sovkg("import", str(tmp_path / "actors.xlsx"), cwd=project_copy.root)
+    assert done.returncode == EXIT_OK, done.stderr
+    text = (project_copy.kg / "imported" / "actors.ttl").read_text()
+    assert ":FictionalChips a sov:Company" in text and "sov:headquarteredIn :DK" in text

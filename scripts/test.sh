@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install what the test suite needs, then run all of it.
+#   Debian packages: virtuoso-opensource-7-bin (the tests start a private Virtuoso on loopback).
+#   Python: sovkg with its test extra (pytest, the oxigraph server, ruff, openpyxl).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v virtuoso-t >/dev/null || ! command -v isql-vt >/dev/null; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq virtuoso-opensource-7-bin >/dev/null
+fi
+
+python -m pip install --quiet -e ".[test]"
+python -m pytest "$@"
