@@ -133,6 +133,32 @@ def test_a_query_that_times_out_is_an_error_not_an_empty_answer(built: Project, 
             engine.select(expensive)
 
 
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--virtual-time-budget=5000"]
+
+
+def _page_renders_its_query_editor(url: str, screenshot: Path) -> None:
+    """Open the query page in a real browser: its SPARQL editor and result pane must render."""
+    import shutil
+    import tempfile
+
+    browser = shutil.which("chromium")
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: the test command installs it", pytrace=False)
+        pytest.skip("chromium is not installed (Debian package chromium)")
+    with tempfile.TemporaryDirectory() as profile:
+        flags = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
+        dom = subprocess.run([*flags, "--dump-dom", url], capture_output=True, text=True, timeout=90)
+        subprocess.run([*flags, f"--screenshot={screenshot}", "--window-size=1200,800", url],
+                       capture_output=True, timeout=90)
+    assert dom.returncode == 0, dom.stderr[-500:]
+    for part in ('class="yasqe', 'class="yasr', "yasqe_query"):
+        assert part in dom.stdout, f"the query page lacks {part}"
+    assert screenshot.stat().st_size > 10_000
+
+
 def _get(url: str) -> tuple[int, str]:
     with urllib.request.urlopen(url, timeout=5) as answer:
         return answer.status, answer.read().decode()
@@ -153,6 +179,7 @@ def test_serve_answers_read_only_on_loopback_and_stops(built_copy: Project) -> N
                 assert time.monotonic() < deadline and process.poll() is None, process.stderr.read()
                 time.sleep(0.2)
         assert status == 200 and "<html" in page.lower()
+        _page_renders_its_query_editor(f"http://127.0.0.1:{port}/", built_copy.root / "page.png")
         table = run_stored(built_copy, "us-dependencies",
                            engine=RemoteEngine(f"http://127.0.0.1:{port}/query", graph_prefix=None))
         assert "Gefion supercomputer" in table.values("project")

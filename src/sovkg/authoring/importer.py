@@ -273,6 +273,7 @@ class RowContext:
 
 
 def _amount_statements(node: Node, amount: cells.Amount, cell_text: str) -> None:
+    node.add(S("amountText"), lit(cell_text))
     if amount.undisclosed:
         node.add(S("disclosure"), ox.NamedNode(S("Undisclosed")))
         node.add(S("qualifierText"), lit(cell_text))
