@@ -156,3 +156,15 @@ def test_values_block_opens_the_outer_where_group_with_escaped_terms() -> None:
     out = with_values(text, {"_name": ox.Literal('a" } DROP ALL #')})
     assert out.startswith("# WHERE { in a comment\nSELECT ?s WHERE {\n  VALUES (?_name) { (\"a\\\" } DROP ALL #\") }")
     ox.Store().query(out)
+
+
+def test_regression_a_comment_mentioning_an_update_keyword_is_still_sent_as_a_query(built: Project,
+                                                                                     tmp_path: Path) -> None:
+    # SPARQLWrapper guessed the form from the whole text and sent such queries as updates.
+    text = ("#+ summary: Facts to clear or insert or delete later, and to load again\n"
+            "# DELETE and INSERT in a comment, CLEAR too\n"
+            "SELECT ?code WHERE { ?s <https://w3id.org/sovkg/ontology#isoCode> ?code } ORDER BY ?code LIMIT 1\n")
+    load_files(tmp_path / "db", (built.dist / "current" / "sovkg.trig").resolve())
+    with OxigraphServer(tmp_path / "db") as server:
+        table = RemoteEngine(server.query_url).select(text)
+    assert table.values("code") == ["AE"]
