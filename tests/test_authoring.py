@@ -196,3 +196,73 @@ def test_xlsx_sheets_import_like_csv(project_copy: Project, sovkg: Runner, tmp_p
     assert done.returncode == EXIT_OK, done.stderr
     text = (project_copy.kg / "imported" / "actors.ttl").read_text()
     assert ":FictionalChips a sov:Company" in text and "sov:headquarteredIn :DK" in text
+
+
+def _with_citation(table_csv: str, quote_column: str) -> str:
+    """An exported table with the source and quote columns every imported row needs: the source
+    is the Lawfare analysis, and the quote a cell of the row, which is the source's own words."""
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(table_csv)))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, [*rows[0].keys(), "source", "quote"], lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "source": "src004", "quote": row[quote_column]})
+    return out.getvalue()
+
+
+CARRIED = """
+PREFIX sov: <https://w3id.org/sovkg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?country ?property ?value WHERE {
+  { ?entry a sov:SovereignModel ; sov:modelTypeText ?any } UNION
+  { ?entry a sov:SovereignComputeProject ; sov:natureText ?any }
+  ?entry sov:isSovereignEffortOf/rdfs:label ?name .
+  BIND(STR(?name) AS ?country)
+  { ?entry ?property ?value .
+    VALUES ?property { sov:modelTypeText sov:trainingDataText sov:infrastructureText sov:openness
+                       sov:natureText sov:partnersText } }
+  UNION { ?entry sov:hasInvestment/sov:amountText ?value . BIND(sov:amountText AS ?property) }
+  UNION { ?entry sov:hasStatus/sov:statusText ?value . BIND(sov:statusText AS ?property) }
+  UNION { ?entry sov:hasStatus/sov:status ?value . BIND(sov:status AS ?property) }
+}"""
+
+
+def test_tables_exported_to_csv_import_back_to_the_same_facts(built: Project, tmp_path: Path,
+                                                             sovkg: Runner) -> None:
+    """Round trip of Tables 1 and 2 through CSV into a project without the country files.
+
+    The tables carry, per row: the country, the words of every cell (model type, training data,
+    infrastructure, nature, partners, status, the amount as stated), the openness and the status
+    they imply. They cannot carry: the identifiers and labels of the entities (the name cell is the
+    source's wording), links to base models, machines, chips, vendors, partners and languages,
+    chip counts, the amounts' structured flags beyond what the words say, the evidence of each
+    cell (one quote per row comes back), and everything outside the two tables.
+    """
+    exports = {}
+    for name, quote_column in (("table2-infrastructure", "nature"), ("table1-models", "modelType")):
+        done = sovkg("query", name, "--format", "csv", cwd=built.root)
+        assert done.returncode == EXIT_OK, done.stderr
+        exports[name] = done.stdout
+        (tmp_path / f"{name}.csv").write_text(_with_citation(done.stdout, quote_column))
+    empty = Project(tmp_path / "empty", tmp_path / "empty" / "dist")
+    shutil.copytree(built.root, empty.root, ignore=shutil.ignore_patterns("dist", "countries", "market"))
+    for name in ("table2-infrastructure", "table1-models"):
+        done = sovkg("import", str(tmp_path / f"{name}.csv"), cwd=empty.root)
+        assert done.returncode == EXIT_OK, done.stderr
+    assert sovkg("build", cwd=empty.root).returncode == EXIT_OK
+
+    for name, exported in exports.items():
+        again = sovkg("query", name, "--format", "csv", cwd=empty.root)
+        assert again.stdout == exported, f"{name} does not come back the same"
+    from sovkg.queries.engines import EmbeddedEngine
+
+    def carried(project: Project) -> set[tuple[str, str, str]]:
+        rows = EmbeddedEngine(project.store).select(CARRIED).rows
+        return {(c.value, p.value, v.value) for c, p, v in rows}
+
+    original, reimported = carried(built), carried(empty)
+    assert len(original) >= 14 * 4, "seven rows per table, each with at least four carried cells"
+    assert reimported == original
