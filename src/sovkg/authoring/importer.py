@@ -290,6 +290,20 @@ def _amount_statements(node: Node, amount: cells.Amount, cell_text: str) -> None
             node.add(S(flag), true())
 
 
+def _amount_node(ctx: RowContext, owner: Node, name: str, column: str, kind: str) -> list[Node]:
+    """The budget or investment a money cell states, linked from its owner; none if the cell is empty."""
+    text = ctx.cell(column)
+    amount = ctx.read(column, cells.amount)
+    if not isinstance(amount, cells.Amount):
+        return []
+    node = Node(f"{owner.iri}-{column}", ctx.number)
+    node.add("a", ox.NamedNode(S(kind)))
+    node.add(RDFS_LABEL, lit(f"{name}: {column} {text}", "en"))
+    _amount_statements(node, amount, text)
+    owner.add(S("hasInvestment"), ox.NamedNode(node.iri))
+    return [node]
+
+
 def _status_node(ctx: RowContext, owner: Node, column: str, text: str) -> Node | None:
     concept = ctx.read(column, cells.status)
     if concept is None:
@@ -343,15 +357,7 @@ def _models(ctx: RowContext) -> list[Node]:
     developer = ctx.find("developer", ("Actor",), "actor") if ctx.cell("developer") else None
     if developer:
         model.add(S("developedBy"), ox.NamedNode(developer))
-    budget_text = ctx.cell("budget")
-    amount = ctx.read("budget", cells.amount)
-    if isinstance(amount, cells.Amount):
-        budget = Node(model.iri + "-budget", ctx.number)
-        budget.add("a", ox.NamedNode(S("Budget")))
-        budget.add(RDFS_LABEL, lit(f"{name}: budget {budget_text}", "en"))
-        _amount_statements(budget, amount, budget_text)
-        model.add(S("hasInvestment"), ox.NamedNode(budget.iri))
-        nodes.append(budget)
+    nodes += _amount_node(ctx, model, name, "budget", "Budget")
     return nodes
 
 
@@ -374,15 +380,7 @@ def _compute(ctx: RowContext) -> list[Node]:
     if location:
         project.add(S("locationText"), lit(location))
     nodes = [project]
-    investment_text = ctx.cell("investment")
-    amount = ctx.read("investment", cells.amount)
-    if isinstance(amount, cells.Amount):
-        investment = Node(project.iri + "-investment", ctx.number)
-        investment.add("a", ox.NamedNode(S("Investment")))
-        investment.add(RDFS_LABEL, lit(f"{name}: investment {investment_text}", "en"))
-        _amount_statements(investment, amount, investment_text)
-        project.add(S("hasInvestment"), ox.NamedNode(investment.iri))
-        nodes.append(investment)
+    nodes += _amount_node(ctx, project, name, "investment", "Investment")
     nature = ctx.cell("nature")
     if nature:
         project.add(S("natureText"), lit(nature))
