@@ -168,3 +168,15 @@ def test_regression_a_comment_mentioning_an_update_keyword_is_still_sent_as_a_qu
     with OxigraphServer(tmp_path / "db") as server:
         table = RemoteEngine(server.query_url).select(text)
     assert table.values("code") == ["AE"]
+
+
+def test_docs_list_every_question_with_its_current_answer(built: Project, sovkg: Runner, tmp_path: Path) -> None:
+    page = tmp_path / "queries.md"
+    done = sovkg("docs", "--output", str(page), cwd=built.root)
+    assert done.returncode == EXIT_OK, done.stderr
+    text = page.read_text()
+    for query in Library(built.queries).all():
+        assert f"## {query.name}\n\n{query.summary}" in text
+    assert "| Gefion supercomputer |" in text or "Gefion supercomputer" in text
+    committed = ROOT / "docs" / "queries.md"
+    assert committed.read_text() == text, "docs/queries.md is stale: run 'sovkg build && sovkg docs'"
