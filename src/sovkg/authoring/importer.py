@@ -290,6 +290,23 @@ def _amount_statements(node: Node, amount: cells.Amount, cell_text: str) -> None
             node.add(S(flag), true())
 
 
+def _entity(ctx: RowContext, name: str, *classes: str) -> Node:
+    """A new entity of the row: its IRI minted from its name, its classes and its English label."""
+    node = Node(mint(name), ctx.number)
+    for cls in classes:
+        node.add("a", ox.NamedNode(S(cls)))
+    node.add(RDFS_LABEL, lit(name, "en"))
+    return node
+
+
+def _kind(ctx: RowContext, kinds: dict[str, str]) -> str | None:
+    """The class a row's ``kind`` cell names, or None with the problem recorded."""
+    kind = kinds.get(ctx.cell("kind").lower())
+    if kind is None:
+        ctx.problems.append(("kind", f"kind is one of {', '.join(sorted(kinds))}"))
+    return kind
+
+
 def _amount_node(ctx: RowContext, owner: Node, name: str, column: str, kind: str) -> list[Node]:
     """The budget or investment a money cell states, linked from its owner; none if the cell is empty."""
     text = ctx.cell(column)
@@ -326,9 +343,7 @@ def _label_of(node: Node) -> str:
 
 def _models(ctx: RowContext) -> list[Node]:
     name = ctx.cell("model")
-    model = Node(mint(name), ctx.number)
-    model.add("a", ox.NamedNode(S("SovereignModel")))
-    model.add(RDFS_LABEL, lit(name, "en"))
+    model = _entity(ctx, name, "SovereignModel")
     country = ctx.find("country", ("Jurisdiction",), "state or union")
     if country:
         model.add(S("isSovereignEffortOf"), ox.NamedNode(country))
@@ -369,11 +384,9 @@ def _compute(ctx: RowContext) -> list[Node]:
         ctx.problems.append(("nameAndLocation" if "nameAndLocation" in ctx.row else "name",
                              "a compute project needs its name"))
         return []
-    project = Node(mint(name), ctx.number)
-    project.add("a", ox.NamedNode(S("SovereignComputeProject")))
-    if "supercomputer" in name.lower():
-        project.add("a", ox.NamedNode(S("Supercomputer")))
-    project.add(RDFS_LABEL, lit(name, "en"))
+    classes = ["SovereignComputeProject", "Supercomputer"] if "supercomputer" in name.lower() \
+        else ["SovereignComputeProject"]
+    project = _entity(ctx, name, *classes)
     country = ctx.find("country", ("Jurisdiction",), "state or union")
     if country:
         project.add(S("isSovereignEffortOf"), ox.NamedNode(country))
@@ -419,14 +432,10 @@ def _compute(ctx: RowContext) -> list[Node]:
 
 
 def _actors(ctx: RowContext) -> list[Node]:
-    name = ctx.cell("name")
-    kind = ACTOR_KINDS.get(ctx.cell("kind").lower())
+    kind = _kind(ctx, ACTOR_KINDS)
     if kind is None:
-        ctx.problems.append(("kind", f"kind is one of {', '.join(sorted(ACTOR_KINDS))}"))
         return []
-    actor = Node(mint(name), ctx.number)
-    actor.add("a", ox.NamedNode(S(kind)))
-    actor.add(RDFS_LABEL, lit(name, "en"))
+    actor = _entity(ctx, ctx.cell("name"), kind)
     country = ctx.find("country", ("Jurisdiction",), "state or union")
     if country:
         actor.add(S("headquarteredIn"), ox.NamedNode(country))
@@ -471,14 +480,10 @@ def _fraction(text: str) -> str:
 
 
 def _policies(ctx: RowContext) -> list[Node]:
-    name = ctx.cell("name")
-    kind = POLICY_KINDS.get(ctx.cell("kind").lower())
+    kind = _kind(ctx, POLICY_KINDS)
     if kind is None:
-        ctx.problems.append(("kind", f"kind is one of {', '.join(sorted(POLICY_KINDS))}"))
         return []
-    policy = Node(mint(name), ctx.number)
-    policy.add("a", ox.NamedNode(S(kind)))
-    policy.add(RDFS_LABEL, lit(name, "en"))
+    policy = _entity(ctx, ctx.cell("name"), kind)
     issuer = ctx.find("issuer", ("Actor",), "issuer") if ctx.cell("issuer") else None
     if issuer:
         policy.add(S("issuedBy"), ox.NamedNode(issuer))

@@ -20,7 +20,7 @@ Bindings = dict[str, ox.NamedNode | ox.Literal]
 class Engine(Protocol):
     """Something that answers SPARQL SELECT, ASK and CONSTRUCT queries."""
 
-    def select(self, text: str, bindings: Bindings | None = None) -> ResultTable: ...
+    def select(self, text: str, bindings: Bindings | None = None, origin: str = "query") -> ResultTable: ...
 
 
 def _syntax(error: SyntaxError, origin: str) -> QueryError:

@@ -24,7 +24,7 @@ def run_stored(project: Project, name: str, params: dict[str, str] | None = None
     query = Library(project.queries).get(name)
     bindings = bind(query, params or {})
     engine = engine or engine_for(project)
-    table = engine.select(query.text, bindings, origin=str(query.path))  # type: ignore[call-arg]
+    table = engine.select(query.text, bindings, origin=str(query.path))
     table.labels = labels_from(engine, table.iris())
     return table
 
@@ -34,7 +34,7 @@ def run_text(project: Project, text: str, origin: str, engine: Engine | None = N
     if not text.strip():
         raise QueryError(f"{origin}: the query is empty")
     engine = engine or engine_for(project)
-    table = engine.select(text, None, origin=origin)  # type: ignore[call-arg]
+    table = engine.select(text, None, origin=origin)
     table.labels = labels_from(engine, table.iris())
     return table
 
