@@ -200,3 +200,40 @@ def test_serve_answers_read_only_on_loopback_and_stops(built_copy: Project) -> N
 def test_serve_refuses_unsafe_setups(built_copy: Project, sovkg: Runner, args: list[str], refusal: str) -> None:
     done = sovkg("serve", "--port", str(free_port()), *args, cwd=built_copy.root, timeout=20)
     assert done.returncode == EXIT_INPUT and refusal in done.stderr
+
+
+def test_basic_authentication_with_credentials_from_the_environment(built_copy: Project, server: OxigraphServer,
+                                                                    sovkg: Runner) -> None:
+    from .support.basic_auth_gateway import BasicAuthGateway
+
+    secret = "Basic-Secret-9081"
+    with BasicAuthGateway(server.url, "loader", secret) as gateway:
+        refused = sovkg("load", "--endpoint", gateway.url, "--store", "oxigraph", cwd=built_copy.root)
+        assert refused.returncode == EXIT_ENDPOINT and "no credentials were given" in refused.stderr
+        wrong = sovkg("load", "--endpoint", gateway.url, "--store", "oxigraph", cwd=built_copy.root,
+                      env={"SOVKG_ENDPOINT_USER": "loader", "SOVKG_ENDPOINT_PASSWORD": "not-it-77"})
+        assert wrong.returncode == EXIT_ENDPOINT and "the password for user 'loader' was not accepted" in wrong.stderr
+        assert "not-it-77" not in wrong.stdout + wrong.stderr
+        done = sovkg("load", "--endpoint", gateway.url, "--store", "oxigraph", cwd=built_copy.root,
+                     env={"SOVKG_ENDPOINT_USER": "loader", "SOVKG_ENDPOINT_PASSWORD": secret})
+        assert done.returncode == EXIT_OK, done.stderr
+        assert secret not in done.stdout + done.stderr
+        query = sovkg("query", "us-dependencies", "--endpoint", gateway.url + "/query", cwd=built_copy.root,
+                      env={"SOVKG_ENDPOINT_USER": "loader", "SOVKG_ENDPOINT_PASSWORD": secret})
+        assert query.returncode == EXIT_OK and "Gefion supercomputer" in query.stdout
+    assert _server_counts(server) == _counts(built_copy)
+
+
+def test_credentials_from_a_netrc_file(built_copy: Project, server: OxigraphServer, sovkg: Runner,
+                                       tmp_path: Path) -> None:
+    from .support.basic_auth_gateway import BasicAuthGateway
+
+    netrc_file = tmp_path / "netrc"
+    netrc_file.write_text("machine 127.0.0.1 login loader password Netrc-Secret-4410\n")
+    netrc_file.chmod(0o600)
+    with BasicAuthGateway(server.url, "loader", "Netrc-Secret-4410") as gateway:
+        done = sovkg("load", "--endpoint", gateway.url, "--store", "oxigraph", cwd=built_copy.root,
+                     env={"NETRC": str(netrc_file)})
+        assert done.returncode == EXIT_OK, done.stderr
+        assert gateway.refused == 0
+    assert _server_counts(server) == _counts(built_copy)
