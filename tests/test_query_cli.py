@@ -12,8 +12,8 @@ import pytest
 from sovkg.errors import EXIT_INPUT, EXIT_OK, QueryError
 from sovkg.project import Project
 from sovkg.queries.library import Library, load_query
-from sovkg.queries.params import bind
-from sovkg.queries.remote import RemoteEngine, with_values
+from sovkg.queries.params import bind, with_values
+from sovkg.queries.remote import RemoteEngine
 from sovkg.queries.run import run_stored
 from sovkg.store.oxigraph_server import OxigraphServer, load_files
 

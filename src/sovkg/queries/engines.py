@@ -12,6 +12,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from sovkg.errors import EndpointError, QueryError
+from sovkg.queries.params import with_values
 from sovkg.results.table import ResultTable
 
 Bindings = dict[str, ox.NamedNode | ox.Literal]
@@ -41,8 +42,6 @@ class EmbeddedEngine:
         self.store = store
 
     def select(self, text: str, bindings: Bindings | None = None, origin: str = "query") -> ResultTable:
-        from sovkg.queries.remote import with_values
-
         try:
             # pyoxigraph's own substitutions need the variable projected; a VALUES block does not.
             result = self.store.query(with_values(text, bindings or {}), use_default_graph_as_union=True)
@@ -92,13 +91,11 @@ class RdflibEngine:
 
     def select(self, text: str, bindings: Bindings | None = None, origin: str = "query") -> ResultTable:
         from pyparsing import ParseException
-        from rdflib import Variable
 
-        from sovkg.rdf import from_rdflib_term, to_rdflib_term
+        from sovkg.rdf import from_rdflib_term
 
-        init = {Variable(k): to_rdflib_term(v) for k, v in (bindings or {}).items()}
         try:
-            result = self.graph.query(text, initBindings=init)  # type: ignore[attr-defined]
+            result = self.graph.query(with_values(text, bindings or {}))  # type: ignore[attr-defined]
         except ParseException as error:
             raise QueryError(f"{origin}: malformed SPARQL: {error}") from error
         if result.type == "ASK":

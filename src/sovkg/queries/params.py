@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from sovkg.errors import QueryError
 from sovkg.namespaces import ID_IRI
-from sovkg.queries.library import Param, StoredQuery
+from sovkg.queries.library import Param, StoredQuery, mask_sparql
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
@@ -16,6 +16,7 @@ _NAME = re.compile(r"^:?[A-Za-z][\w.-]*$")
 _IRI = re.compile(r"^<?(https?://[^\s<>\"{}|\\^`]+)>?$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
 
 
 def to_term(param: Param, raw: str) -> ox.NamedNode | ox.Literal:
@@ -72,3 +73,20 @@ def bind(query: StoredQuery, given: dict[str, str]) -> dict[str, ox.NamedNode | 
                              f"for example: {example}")
         bound["_" + param.name] = to_term(param, raw)
     return bound
+
+
+def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """The query with a VALUES block of the bound terms opening its outermost WHERE group.
+
+    This is how every engine binds parameters: each value is an RDF term in N-Triples syntax, so
+    no value can close the block or add an operation, and the query text around it is untouched.
+    """
+    if not bindings:
+        return text
+    match = _WHERE.search(mask_sparql(text))
+    if match is None:
+        raise QueryError("a parameterised query needs an explicit 'WHERE {'")
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
+    return text[: match.end()] + block + text[match.end():]

@@ -1,8 +1,7 @@
 """Running queries on a remote SPARQL 1.1 endpoint through SPARQLWrapper.
 
-Parameters reach the endpoint as a ``VALUES`` block of escaped RDF terms placed at the top of the
-query's outermost ``WHERE`` group: the value is an RDF term in N-Triples syntax, so no value can
-close the block or add an operation. Credentials come from the environment
+Parameters reach the endpoint as the ``VALUES`` block every engine uses (see
+:func:`sovkg.queries.params.with_values`). Credentials come from the environment
 (``SOVKG_ENDPOINT_USER`` and ``SOVKG_ENDPOINT_PASSWORD``) and never appear in messages.
 """
 
@@ -17,10 +16,10 @@ from sovkg.errors import EndpointError, QueryError
 from sovkg.namespaces import GRAPH_IRI
 from sovkg.queries.engines import Bindings
 from sovkg.queries.library import mask_sparql
+from sovkg.queries.params import with_values
 from sovkg.results.table import ResultTable
 from sovkg.store.http import Credentials, check_complete, check_row_limit, public_url
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 
 
@@ -30,19 +29,6 @@ def query_form(text: str) -> str:
     if match is None:
         raise QueryError("only SELECT, ASK, CONSTRUCT and DESCRIBE queries can be run")
     return match.group(1).upper()
-
-
-def with_values(text: str, bindings: Bindings) -> str:
-    """The query with a VALUES block of the bound terms opening its outermost WHERE group."""
-    if not bindings:
-        return text
-    match = _WHERE.search(mask_sparql(text))
-    if match is None:
-        raise QueryError("a parameterised query needs an explicit 'WHERE {' to run on a remote endpoint")
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(str(term) for term in bindings.values())
-    block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
-    return text[: match.end()] + block + text[match.end():]
 
 
 def _term(binding: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
