@@ -10,8 +10,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sovkg.errors import InputError
+
+if TYPE_CHECKING:
+    from sovkg.store.build import Build, Dist
 
 ONTOLOGY_FILE = Path("ontology") / "sovkg.ttl"
 BUNDLED = Path(__file__).parent / "data"
@@ -55,9 +59,24 @@ class Project:
         return None
 
     @property
+    def outputs(self) -> Dist:
+        """The ``dist/`` folder: its builds, the current one, the build lock."""
+        from sovkg.store.build import Dist
+
+        return Dist(self.dist)
+
+    def current_build(self) -> Build:
+        """The current build, resolved once and held for reading (see :class:`sovkg.store.build.Dist`).
+
+        Raises:
+            EndpointError: nothing has been built yet.
+        """
+        return self.outputs.current()
+
+    @property
     def store(self) -> Path:
-        """The embedded store of the current build (a link swapped atomically by each build)."""
-        return self.dist / "current" / "store"
+        """The embedded store folder of the current build (its real folder, resolved now)."""
+        return self.current_build().store
 
     def kg_files(self) -> list[Path]:
         return sorted(self.kg.rglob("*.ttl"))

@@ -1,13 +1,14 @@
 """``sovkg build``: parse, reason, validate, write ``dist/``, fill the embedded store.
 
-Nothing is written unless every step succeeds: the build happens in a staging folder that
-replaces the current build in one atomic step (see :mod:`sovkg.store.embedded`).
+Nothing is written unless every step succeeds: the build is written, under the project's build
+lock, into a staging folder that replaces the current build in one atomic step
+(see :mod:`sovkg.store.build`).
 """
 
 from __future__ import annotations
 
-import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from sovkg.build.validate import Report, validate
 from sovkg.errors import ValidationFailed
 from sovkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 from sovkg.project import Project
-from sovkg.store.embedded import publish, staging, write_store
+from sovkg.store.build import Build, write_failed
+from sovkg.store.embedded import write_store
 
 
 @dataclass
@@ -76,25 +78,37 @@ def _triples(quads: list[ox.Quad]) -> list[ox.Triple]:
     return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
 
 
-def write_outputs(folder: Path, graphs: Graphs) -> dict[str, int]:
+def write_outputs(build: Build, graphs: Graphs) -> dict[str, int]:
     """The graph files of a build: Turtle and N-Triples of each graph, and one TriG of all."""
     asserted = _triples(graphs.facts)
     inferred = list(graphs.inferred)
     combined = [*_triples(graphs.ontology), *asserted, *inferred]
-    for name, triples in (("asserted", asserted), ("inferred", inferred), ("combined", combined)):
-        ox.serialize(triples, str(folder / f"{name}.ttl"), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-        ox.serialize(triples, str(folder / f"{name}.nt"), format=ox.RdfFormat.N_TRIPLES)
-    ox.serialize(graphs.quads(), str(folder / "sovkg.trig"), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    target = build.folder
+    try:
+        for name, triples in (("asserted", asserted), ("inferred", inferred), ("combined", combined)):
+            target = build.graph_file(name, "ttl")
+            ox.serialize(triples, str(target), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+            target = build.graph_file(name, "nt")
+            ox.serialize(triples, str(target), format=ox.RdfFormat.N_TRIPLES)
+        target = build.trig
+        ox.serialize(graphs.quads(), str(target), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    except OSError as error:
+        raise write_failed(target, error) from None
     return {"ontology": len(graphs.ontology), "asserted": len(asserted), "inferred": len(inferred),
             "combined": len(combined)}
 
 
-def build(project: Project, reasoner: str = "fast") -> BuildResult:
+def build(project: Project, reasoner: str = "fast", lock_timeout: float | None = None,
+          on_wait: Callable[[str], None] | None = None) -> BuildResult:
     """Build the project into ``dist/``; the previous build stays current if anything fails.
+
+    Parsing, reasoning and validation run without the lock; writing and publishing take it, so
+    builds started together publish one after the other (``on_wait`` hears that one waits).
 
     Raises:
         InputError: malformed input (nothing is written).
         ValidationFailed: the graph does not conform (nothing is written); carries the report.
+        OutputError: a file could not be written, or the lock not had within ``lock_timeout``.
     """
     timings: dict[str, float] = {}
     total = time.perf_counter()
@@ -103,16 +117,14 @@ def build(project: Project, reasoner: str = "fast") -> BuildResult:
     if not report.conforms:
         raise ValidationFailed(report, f"the graph does not conform: {len(report.violations)} violation(s); "
                                        "nothing was written and the previous build is still current")
-    start = time.perf_counter()
-    project.dist.mkdir(parents=True, exist_ok=True)
-    with staging(project.dist) as folder:
-        counts = write_outputs(folder, graphs)
-        write_store(folder, graphs.quads())
+    with project.outputs.stage(lock_timeout, on_wait) as staging:
+        start = time.perf_counter()
+        counts = write_outputs(staging.build, graphs)
+        write_store(staging.build.store, graphs.quads())
         timings["write"] = time.perf_counter() - start
         timings["total"] = time.perf_counter() - total
         manifest = {"reasoner": reasoner, "triples": counts, "quotes_checked": report.quotes_checked,
                     "seconds": {k: round(v, 3) for k, v in timings.items()},
                     "graphs": {"ontology": ONTOLOGY_GRAPH, "asserted": ASSERTED_GRAPH, "inferred": INFERRED_GRAPH}}
-        (folder / "build.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        publish(project.dist, folder)
-        return BuildResult(folder, report, counts, timings)
+        published = staging.publish(manifest)
+        return BuildResult(published.folder, report, counts, timings)

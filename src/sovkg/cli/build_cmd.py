@@ -14,18 +14,23 @@ from sovkg.reports.validation import as_text
 @click.command()
 @click.option("--reasoner", type=click.Choice(REASONERS), default="fast", show_default=True,
               help="fast: the entailments the queries use; owlrl: owlrl's full OWL 2 RL closure (slow).")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="How long to wait for another build of the same project to finish "
+                   "(default: $SOVKG_LOCK_TIMEOUT, else 600).")
 @click.pass_context
-def build(ctx: click.Context, reasoner: str) -> None:
+def build(ctx: click.Context, reasoner: str, lock_timeout: float | None) -> None:
     """Parse, reason, validate, and write dist/ and the embedded store.
 
     \b
     Nothing is written unless the graph is valid; the previous build stays current.
+    Builds of one project publish one at a time: a second one waits for the first.
     Example:
       sovkg build
     """
     project = project_of(ctx)
     try:
-        result = run_build(project, reasoner)
+        result = run_build(project, reasoner, lock_timeout,
+                           on_wait=lambda message: click.echo(f"sovkg: {message}", err=True))
     except ValidationFailed as failure:
         click.echo(as_text(failure.report, project.root), err=True)
         raise

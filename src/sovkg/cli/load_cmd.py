@@ -37,7 +37,7 @@ def load(ctx: click.Context, endpoint: str, graph_prefix: str, dry_run: bool, ki
       SOVKG_ENDPOINT_USER=loader SOVKG_ENDPOINT_PASSWORD=... sovkg load --endpoint http://127.0.0.1:8890
     """
     project = project_of(ctx)
-    plans = read_build(project.dist / "current", graph_prefix)
+    plans = read_build(project.current_build(), graph_prefix)
     loader = Loader(endpoint, kind, update_url, store_url, auth, chunk=chunk_size)
     report = loader.load(plans, dry_run=dry_run)
     verb = "Would load" if dry_run else "Loaded"

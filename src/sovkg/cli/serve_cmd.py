@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from pathlib import Path
 
 import click
 
 from sovkg.cli.main import project_of
-from sovkg.errors import EndpointError, InputError
+from sovkg.errors import InputError
 from sovkg.store.oxigraph_server import OxigraphServer, load_files
 
 
@@ -46,21 +47,20 @@ def serve(ctx: click.Context, host: str, port: int, writable: bool, location: st
     if cors and not allow_cors:
         raise InputError("refusing permissive CORS: any web page could query this server from a visitor's "
                          "browser (add --allow-cors to insist)")
-    build = (project.dist / "current").resolve()
-    if not (build / "store").is_dir():
-        raise EndpointError("no built store: run 'sovkg build' first")
+    build = project.current_build()
     if writable:
         if location is None:
             raise InputError("--writable needs --location DIR: the build's own store is never served writable")
-        target = click.format_filename(location)
-        from pathlib import Path
-
-        folder = Path(target)
+        folder = Path(location).resolve()
+        dist = project.dist.resolve()
+        if folder == dist or folder.is_relative_to(dist) or dist.is_relative_to(folder):
+            raise InputError(f"refusing to serve {location} writable: it is (or holds) the project's build folder "
+                             f"{project.dist}; give --location a folder of its own, which is filled with a copy")
         if not folder.exists() or not any(folder.iterdir()):
-            load_files(folder, build / "sovkg.trig")
+            load_files(folder, build.trig)
         server = OxigraphServer(folder, host, port, read_only=False, cors=cors)
     else:
-        server = OxigraphServer(build / "store", host, port, read_only=True, cors=cors)
+        server = OxigraphServer(build.store, host, port, read_only=True, cors=cors)
     server.start()
     click.echo(f"Serving {'a writable copy' if writable else 'the build read-only'} at {server.url}/ "
                f"(SPARQL endpoint {server.query_url}); Ctrl-C stops it.")

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from sovkg.errors import EndpointError, QueryError
 from sovkg.queries.params import with_values
 from sovkg.results.table import ResultTable
+from sovkg.store.build import Build
 
 Bindings = dict[str, ox.NamedNode | ox.Literal]
 
@@ -31,8 +32,11 @@ def _syntax(error: SyntaxError, origin: str) -> QueryError:
 class EmbeddedEngine:
     """The pyoxigraph store on disk, opened read-only; its default graph is the union of graphs."""
 
-    def __init__(self, store: ox.Store | Path) -> None:
-        if isinstance(store, Path):
+    def __init__(self, store: ox.Store | Path | Build) -> None:
+        self.build: Build | None = None  # kept: it holds the build folder open while this engine lives
+        if isinstance(store, Build):
+            self.build, store = store, store.open_store()
+        elif isinstance(store, Path):
             if not store.exists():
                 raise EndpointError(f"no built store at {store}: run 'sovkg build' first")
             try:

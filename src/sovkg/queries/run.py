@@ -15,7 +15,7 @@ from sovkg.results.table import ResultTable
 
 def engine_for(project: Project, endpoint: str | None = None) -> Engine:
     """The embedded store of the current build, or a remote endpoint if one is given."""
-    return RemoteEngine(endpoint) if endpoint else EmbeddedEngine(project.store)
+    return RemoteEngine(endpoint) if endpoint else EmbeddedEngine(project.current_build())
 
 
 def run_stored(project: Project, name: str, params: dict[str, str] | None = None,

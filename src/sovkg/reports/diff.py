@@ -24,6 +24,7 @@ from sovkg.build.parse import parse_files
 from sovkg.errors import InputError
 from sovkg.namespaces import ID_IRI, PREFIXES, RDFS_LABEL, SOV_IRI
 from sovkg.project import Project
+from sovkg.store.build import Build
 
 WORKTREE = "worktree"
 FORMATS = ("text", "json")
@@ -54,10 +55,14 @@ def load_facts(project: Project, spec: str) -> list[ox.Triple]:
     """
     if spec == WORKTREE:
         return _triples(parse_files(project.kg_files()))
+    if len(spec) > 1024 or "\0" in spec:
+        raise InputError(f"{spec[:60]!r}...: not a build folder, a git revision or {WORKTREE!r} "
+                         "(too long, or holding a NUL character)")
     folder = _folder(project, spec)
-    if folder is not None and (folder / "asserted.nt").is_file():
+    build = Build.at(folder) if folder is not None else None
+    if build is not None:
         # N-Triples is a subset of Turtle, so the Turtle parser (and its error messages) serves.
-        return _triples(parse_files([folder / "asserted.nt"]))
+        return _triples(parse_files([build.graph_file("asserted")]))
     commit = _commit(project, spec)
     if commit is not None:
         return _revision_facts(project, spec, commit)
@@ -73,16 +78,19 @@ def _triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
 def _folder(project: Project, spec: str) -> Path | None:
     """The folder ``spec`` names, relative to the working directory or else to the project."""
     for candidate in (Path(spec), project.root / spec):
-        if candidate.is_dir():
-            return candidate
+        try:
+            if candidate.is_dir():
+                return candidate
+        except (OSError, ValueError):  # a name too long for the file system, or with a NUL in it
+            continue
     return None
 
 
 def _git(project: Project, *args: str) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(["git", *args], cwd=project.root, capture_output=True, check=False)
-    except OSError as error:
-        raise InputError(f"cannot run git to read a revision: {error.strerror}") from error
+    except (OSError, ValueError) as error:
+        raise InputError(f"cannot run git to read a revision: {getattr(error, 'strerror', None) or error}") from None
 
 
 def _commit(project: Project, spec: str) -> str | None:
@@ -106,6 +114,10 @@ def _revision_facts(project: Project, spec: str, commit: str) -> list[ox.Triple]
             if blob.returncode != 0:
                 raise InputError(f"{spec}:{name}: cannot read: {blob.stderr.decode().strip()}")
             path = Path(tmp) / name
+            # A crafted tree can hold entries named '..': never write outside the temporary folder.
+            if Path(name).is_absolute() or ".." in Path(name).parts or \
+                    not path.resolve().is_relative_to(Path(tmp).resolve()):
+                raise InputError(f"{spec}:{name}: refusing a path that leaves the kg/ folder")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(blob.stdout)
             paths.append(path)

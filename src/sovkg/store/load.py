@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from sovkg.errors import EndpointError, InputError
 from sovkg.namespaces import ASSERTED_GRAPH, GRAPH_IRI, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from sovkg.store.build import Build
 from sovkg.store.http import Credentials, HttpClient, check_complete, public_url
 
 STORE_KINDS = ("auto", "oxigraph", "virtuoso", "generic")
@@ -121,13 +122,15 @@ class LoadReport:
     dry_run: bool = False
 
 
-def read_build(build_folder: Path, graph_prefix: str = GRAPH_IRI) -> list[GraphPlan]:
+def read_build(build: Build | Path, graph_prefix: str = GRAPH_IRI) -> list[GraphPlan]:
     """The three graphs of a build, named under ``graph_prefix``."""
     if not _IRI.match(graph_prefix):
         raise InputError(f"--graph-prefix must be an absolute http(s) IRI, not {graph_prefix!r}")
-    trig = build_folder / "sovkg.trig"
+    if isinstance(build, Path):
+        build = Build(build.resolve())
+    trig = build.trig
     if not trig.is_file():
-        raise EndpointError(f"no build at {build_folder}: run 'sovkg build' first")
+        raise EndpointError(f"no build at {build.folder}: run 'sovkg build' first")
     groups: dict[str, list[ox.Triple]] = {iri: [] for iri in GRAPH_NAMES.values()}
     for quad in ox.parse(path=str(trig), format=ox.RdfFormat.TRIG):
         groups.setdefault(quad.graph_name.value, []).append(ox.Triple(quad.subject, quad.predicate, quad.object))
