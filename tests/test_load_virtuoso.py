@@ -24,7 +24,7 @@ from sovkg.project import Project
 from sovkg.queries.library import Library
 from sovkg.queries.remote import RemoteEngine
 from sovkg.queries.run import run_stored
-from sovkg.store.http import Credentials, HttpClient
+from sovkg.store.endpoint import Credentials, Endpoint
 from sovkg.store.load import Loader, read_build
 
 from .conftest import ROOT, Runner
@@ -114,11 +114,11 @@ def test_updates_need_digest_authentication_at_sparql_auth(virtuoso: Virtuoso) -
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(anonymous, timeout=30)
     assert refused.value.code in (401, 403, 500)
-    basic = HttpClient(Credentials(USER, SECRET), "basic")
+    basic = Endpoint(virtuoso.url + "/sparql-auth", "basic", credentials=Credentials(USER, SECRET))
     with pytest.raises(EndpointError, match="refused access"):
         basic.request("POST", virtuoso.url + "/sparql-auth", update.encode(),
                       {"Content-Type": "application/x-www-form-urlencoded"})
-    digest = HttpClient(Credentials(USER, SECRET), "digest")
+    digest = Endpoint(virtuoso.url + "/sparql-auth", "digest", credentials=Credentials(USER, SECRET))
     digest.request("POST", virtuoso.url + "/sparql-auth", update.encode(),
                    {"Content-Type": "application/x-www-form-urlencoded"})
     digest.request("POST", virtuoso.url + "/sparql-auth",

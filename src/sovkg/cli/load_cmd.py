@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from sovkg.cli.main import project_of
+from sovkg.cli.options import endpoint_options
 from sovkg.namespaces import GRAPH_IRI
-from sovkg.store.http import AUTH_SCHEMES
 from sovkg.store.load import STORE_KINDS, Loader, read_build
 
 
@@ -20,13 +20,13 @@ from sovkg.store.load import STORE_KINDS, Loader, read_build
               help="Which store it is (auto: from the server's Server header).")
 @click.option("--update-url", default=None, metavar="URL", help="SPARQL Update endpoint, if not the usual one.")
 @click.option("--store-url", default=None, metavar="URL", help="Graph Store Protocol endpoint, if the store has one.")
-@click.option("--auth", type=click.Choice(AUTH_SCHEMES), default=None,
-              help="HTTP authentication (default: digest for Virtuoso, basic otherwise).")
 @click.option("--chunk-size", type=int, default=None, metavar="N",
               help="Triples per INSERT DATA request where there is no Graph Store endpoint (default 1000).")
+@endpoint_options
 @click.pass_context
 def load(ctx: click.Context, endpoint: str, graph_prefix: str, dry_run: bool, kind: str,
-         update_url: str | None, store_url: str | None, auth: str | None, chunk_size: int | None) -> None:
+         update_url: str | None, store_url: str | None, chunk_size: int | None, auth: str | None,
+         deadline: float | None, max_mb: float | None) -> None:
     """Load the current build into a triplestore, one named graph each for the ontology, the
     asserted facts and the inferred facts, each replaced atomically.
 
@@ -38,7 +38,7 @@ def load(ctx: click.Context, endpoint: str, graph_prefix: str, dry_run: bool, ki
     """
     project = project_of(ctx)
     plans = read_build(project.current_build(), graph_prefix)
-    loader = Loader(endpoint, kind, update_url, store_url, auth, chunk=chunk_size)
+    loader = Loader(endpoint, kind, update_url, store_url, auth, timeout=deadline, chunk=chunk_size, max_mb=max_mb)
     report = loader.load(plans, dry_run=dry_run)
     verb = "Would load" if dry_run else "Loaded"
     click.echo(f"{verb} into {report.endpoint} ({report.kind}; {report.method}):")

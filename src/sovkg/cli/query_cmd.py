@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from sovkg.cli.main import project_of
+from sovkg.cli.options import allow_service_option, endpoint_options, make_endpoint
 from sovkg.errors import QueryError
 from sovkg.queries.library import Library
 from sovkg.queries.run import engine_for, read_query_file, run_stored, run_text
@@ -13,13 +14,18 @@ from sovkg.results.table import FORMATS
 _format = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                        help="table and md show labels; csv shows labels; json keeps IRIs and labels.")
 _endpoint = click.option("--endpoint", default=None, metavar="URL",
-                         help="A SPARQL 1.1 query endpoint instead of the embedded store "
-                              "(credentials from SOVKG_ENDPOINT_USER / SOVKG_ENDPOINT_PASSWORD).")
+                         help="A SPARQL 1.1 query endpoint (http or https) instead of the embedded store "
+                              "(credentials from SOVKG_ENDPOINT_USER / SOVKG_ENDPOINT_PASSWORD or netrc).")
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
     params: dict[str, str] = {}
     for value in values:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise QueryError(f"the parameter {value.encode('utf-8', 'replace').decode()[:60]!r} is not valid "
+                             "UTF-8 text") from None
         name, sep, text = value.partition("=")
         if not sep or not name.strip():
             raise QueryError(f"a parameter is written name=value, not {value!r} (for example -p country=US)")
@@ -49,8 +55,10 @@ def queries(ctx: click.Context) -> None:
               help="A parameter value, bound as an RDF term (repeatable).")
 @_format
 @_endpoint
+@endpoint_options
 @click.pass_context
-def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str, endpoint: str | None) -> None:
+def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str, endpoint: str | None,
+          auth: str | None, deadline: float | None, max_mb: float | None) -> None:
     """Answer the stored question NAME.
 
     \b
@@ -59,7 +67,9 @@ def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str
       sovkg query dependencies-on-country -p country=US --format json
     """
     project = project_of(ctx)
-    table = run_stored(project, name, _params(param_values), engine_for(project, endpoint))
+    params = _params(param_values)
+    remote = make_endpoint(endpoint, auth, deadline, max_mb) if endpoint is not None else None
+    table = run_stored(project, name, params, engine_for(project, remote))
     click.echo(table.render(fmt).rstrip("\n"))
 
 
@@ -67,9 +77,13 @@ def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str
 @click.argument("file")
 @_format
 @_endpoint
+@endpoint_options
+@allow_service_option
 @click.pass_context
-def sparql(ctx: click.Context, file: str, fmt: str, endpoint: str | None) -> None:
-    """Run an ad-hoc SPARQL query from FILE (or - for standard input).
+def sparql(ctx: click.Context, file: str, fmt: str, endpoint: str | None, auth: str | None,
+           deadline: float | None, max_mb: float | None, allow_service: bool) -> None:
+    """Run an ad-hoc SPARQL query from FILE (or - for standard input). Only queries run, never updates;
+    SERVICE (federation) is refused unless --allow-service is given.
 
     \b
     Example:
@@ -77,4 +91,6 @@ def sparql(ctx: click.Context, file: str, fmt: str, endpoint: str | None) -> Non
     """
     project = project_of(ctx)
     text, origin = read_query_file(file)
-    click.echo(run_text(project, text, origin, engine_for(project, endpoint)).render(fmt).rstrip("\n"))
+    remote = make_endpoint(endpoint, auth, deadline, max_mb) if endpoint is not None else None
+    engine = engine_for(project, remote, allow_service=allow_service)
+    click.echo(run_text(project, text, origin, engine, allow_service=allow_service).render(fmt).rstrip("\n"))

@@ -11,12 +11,13 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from sovkg.errors import EndpointError, QueryError
+from sovkg.errors import EndpointError, QueryError, redact
 from sovkg.queries.params import with_values
 from sovkg.results.table import ResultTable
 from sovkg.store.build import Build
 
 Bindings = dict[str, ox.NamedNode | ox.Literal]
+XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 
 
 class Engine(Protocol):
@@ -51,19 +52,28 @@ class EmbeddedEngine:
             result = self.store.query(with_values(text, bindings or {}), use_default_graph_as_union=True)
         except SyntaxError as error:
             raise _syntax(error, origin) from error
-        if isinstance(result, bool):
-            return ResultTable(["answer"], [[ox.Literal("true" if result else "false",
-                                                         datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))]])
+        except OSError as error:  # a SERVICE call allowed by the caller, and failing
+            raise EndpointError(f"{origin}: the query could not be answered: {redact(str(error))[:300]}") from None
+        if isinstance(result, (bool, ox.QueryBoolean)):
+            return boolean_table(bool(result))
         if isinstance(result, ox.QuerySolutions):
             names = [v.value for v in result.variables]
             rows = [[solution[name] for name in names] for solution in result]
             return ResultTable(names, rows)
-        triples = list(result)
-        return ResultTable(["subject", "predicate", "object"],
-                           [[t.subject, t.predicate, t.object] for t in triples])
+        return triples_table(list(result))
 
     def labels(self, terms: list[ox.NamedNode]) -> dict[str, str]:
         return labels_from(self, terms)
+
+
+def boolean_table(answer: bool) -> ResultTable:
+    """An ASK answer as a one-cell table."""
+    return ResultTable(["answer"], [[ox.Literal("true" if answer else "false", datatype=XSD_BOOLEAN)]])
+
+
+def triples_table(triples: list[ox.Triple]) -> ResultTable:
+    """A CONSTRUCT or DESCRIBE answer as a table of subject, predicate, object."""
+    return ResultTable(["subject", "predicate", "object"], [[t.subject, t.predicate, t.object] for t in triples])
 
 
 def labels_from(engine: Engine, terms: list[ox.NamedNode]) -> dict[str, str]:
@@ -103,9 +113,7 @@ class RdflibEngine:
         except ParseException as error:
             raise QueryError(f"{origin}: malformed SPARQL: {error}") from error
         if result.type == "ASK":
-            answer = "true" if result.askAnswer else "false"
-            return ResultTable(["answer"], [[ox.Literal(answer, datatype=ox.NamedNode(
-                "http://www.w3.org/2001/XMLSchema#boolean"))]])
+            return boolean_table(bool(result.askAnswer))
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             return ResultTable(["subject", "predicate", "object"],
                                [[from_rdflib_term(t) for t in triple] for triple in result.graph])

@@ -171,8 +171,9 @@ class Library:
         return [load_query(p) for p in sorted(self.folder.glob("*.rq"))]
 
     def get(self, name: str) -> StoredQuery:
+        # A name, never a path: "../../x" must not run a file from elsewhere on disk.
         path = self.folder / f"{name}.rq"
-        if not path.is_file():
+        if name not in self.names():
             close = difflib.get_close_matches(name, self.names(), n=3, cutoff=0.4)
             hint = f"; did you mean {' or '.join(close)}?" if close else ""
             raise QueryError(f"no stored query named {name!r}{hint} ('sovkg queries' lists them)")

@@ -18,7 +18,6 @@ sent; a mismatch is an error. Loading twice leaves the same counts.
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import time
 import urllib.parse
@@ -32,13 +31,12 @@ import pyoxigraph as ox
 from sovkg.errors import EndpointError, InputError
 from sovkg.namespaces import ASSERTED_GRAPH, GRAPH_IRI, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from sovkg.store.build import Build
-from sovkg.store.http import Credentials, HttpClient, check_complete, public_url
+from sovkg.store.endpoint import Credentials, Endpoint, Solutions, check_url, public_url
 
 STORE_KINDS = ("auto", "oxigraph", "virtuoso", "generic")
 GRAPH_NAMES = {"ontology": ONTOLOGY_GRAPH, "asserted": ASSERTED_GRAPH, "inferred": INFERRED_GRAPH}
 GENID = "https://w3id.org/sovkg/.well-known/genid/"
 NTRIPLES = "application/n-triples"
-SPARQL_JSON = "application/sparql-results+json"
 _IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 
@@ -66,14 +64,11 @@ def _base(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def detect_kind(url: str, client: HttpClient) -> str:
+def detect_kind(url: str, client: Endpoint) -> str:
     """oxigraph or virtuoso from the server's ``Server`` header, else generic."""
     for probe in (url, _base(url) + "/query", _base(url) + "/sparql"):
-        try:
-            answer = client.request("GET", probe + ("&" if "?" in probe else "?") + "query=ASK%7B%7D",
-                                    headers={"Accept": SPARQL_JSON}, ok=(200, 400, 404, 405))
-        except EndpointError:
-            raise
+        answer = client.request("GET", probe + ("&" if "?" in probe else "?") + "query=ASK%7B%7D",
+                                headers={"Accept": "application/sparql-results+json"}, ok=(200, 400, 404, 405))
         server = answer.headers.get("server", "").lower()
         if "oxigraph" in server:
             return "oxigraph"
@@ -153,28 +148,31 @@ def _skolemise(triples: list[ox.Triple], scope: str) -> list[ox.Triple]:
 class StoreClient:
     """The SPARQL and Graph Store requests the loader makes on one store."""
 
-    def __init__(self, endpoints: Endpoints, http: HttpClient) -> None:
+    def __init__(self, endpoints: Endpoints, http: Endpoint) -> None:
         self.endpoints, self.http = endpoints, http
 
-    def select(self, query: str) -> list[dict[str, dict[str, str]]]:
-        answer = self.http.request("POST", self.endpoints.query, urllib.parse.urlencode({"query": query}).encode(),
-                                   {"Content-Type": "application/x-www-form-urlencoded", "Accept": SPARQL_JSON})
-        check_complete(answer.headers, public_url(self.endpoints.query))
-        try:
-            return json.loads(answer.body)["results"]["bindings"]
-        except (ValueError, KeyError) as error:
-            raise EndpointError(f"{public_url(self.endpoints.query)} did not answer with SPARQL JSON") from error
+    def select(self, query: str) -> Solutions:
+        result = self.http.results(self.http.query(query, "SELECT"))
+        if isinstance(result, bool):
+            raise EndpointError(f"{public_url(self.endpoints.query)} answered a SELECT query with a boolean")
+        return result
 
     def count(self, graph: str) -> int:
-        rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}")
-        return int(rows[0]["n"]["value"]) if rows else 0
+        answer = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}")
+        if not answer.rows:
+            return 0
+        value = answer.rows[0][answer.variables.index("n")] if "n" in answer.variables else None
+        try:
+            return int(value.value) if isinstance(value, ox.Literal) else int("x")
+        except ValueError:
+            raise EndpointError(f"{public_url(self.endpoints.query)} answered a count of <{graph}> without a "
+                                f"number (got {value!r:.80}); the count could not be checked") from None
 
     def update(self, text: str) -> None:
-        self.http.request("POST", self.endpoints.update, urllib.parse.urlencode({"update": text}).encode(),
-                          {"Content-Type": "application/x-www-form-urlencoded", "Accept": "*/*"})
+        self.http.update(text, self.endpoints.update)
 
     def put(self, graph: str, body: bytes) -> None:
-        self.http.request("PUT", self.endpoints.graph_url(graph), body, {"Content-Type": NTRIPLES})
+        self.http.put_graph(self.endpoints.graph_url(graph), body, NTRIPLES)
 
     def insert_chunks(self, graph: str, triples: list[ox.Triple]) -> None:
         size = self.endpoints.insert_chunk
@@ -188,18 +186,20 @@ class Loader:
     """Loads a build into one store."""
 
     def __init__(self, url: str, kind: str = "auto", update_url: str | None = None, store_url: str | None = None,
-                 auth: str | None = None, timeout: float = 120.0, chunk: int | None = None,
-                 temporary_suffix: Callable[[], str] | None = None) -> None:
-        credentials = Credentials.find(url)
-        probe = HttpClient(credentials, auth or "basic", timeout=timeout)
-        if kind == "auto":
-            kind = detect_kind(url, HttpClient(None, timeout=timeout))
+                 auth: str | None = None, timeout: float | None = None, chunk: int | None = None,
+                 temporary_suffix: Callable[[], str] | None = None, max_mb: float | None = None) -> None:
+        check_url(url)
         if kind not in STORE_KINDS:
             raise InputError(f"unknown store kind {kind!r}: choose one of {', '.join(STORE_KINDS)}")
         if chunk is not None and chunk < 1:
             raise InputError("--chunk-size is a number of triples, at least 1")
+        also = (update_url, store_url)
+        if kind == "auto":
+            kind = detect_kind(url, Endpoint(url, deadline=timeout, max_mb=max_mb, also=also, credentials=None))
         self.endpoints = endpoints_for(url, kind, update_url, store_url, auth, chunk)
-        http = probe if self.endpoints.auth == probe.scheme else HttpClient(credentials, self.endpoints.auth, timeout)
+        http = Endpoint(self.endpoints.query, self.endpoints.auth, deadline=timeout, max_mb=max_mb,
+                        also=(url, self.endpoints.update, self.endpoints.graph_store),
+                        credentials=Credentials.find(url))
         self.client = StoreClient(self.endpoints, http)
         self.temporary_suffix = temporary_suffix or (lambda: uuid.uuid4().hex[:12])
 
