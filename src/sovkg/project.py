@@ -79,7 +79,10 @@ class Project:
         return self.current_build().store
 
     def kg_files(self) -> list[Path]:
-        return sorted(self.kg.rglob("*.ttl"))
+        """Every Turtle file under kg/; an unreadable sub-folder is an error, not skipped."""
+        from sovkg.build.parse import turtle_files
+
+        return turtle_files(self.kg)
 
     def shape_files(self) -> list[Path]:
         return sorted(self.shapes.rglob("*.ttl"))

@@ -7,7 +7,10 @@ reader at the file and line where a node is described, which no RDF parser keeps
 
 from __future__ import annotations
 
+import codecs
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from sovkg.errors import InputError
+from sovkg.lexical import mask
 
 _PREFIX_DECL = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I)
 _TERM = re.compile(r"<([^>\s]+)>|(?<![\w\"'])([A-Za-z][\w.-]*)?:((?:[\w-]|\.(?=[\w-]))*)")
@@ -68,12 +72,13 @@ class SourceIndex:
         self.texts[path] = text.splitlines()
         prefixes: dict[str, str] = {}
         subject: str | None = None
-        for number, line in enumerate(text.splitlines(), start=1):
+        masked = mask(text).split("\n")
+        for number, line in enumerate(text.split("\n"), start=1):
             declared = _PREFIX_DECL.match(line)
             if declared:
                 prefixes[declared.group(1) or ""] = declared.group(2)
                 continue
-            code = _strip_comment_and_strings(line)
+            code = masked[number - 1]
             for match in _TERM.finditer(code):
                 iri = match.group(1)
                 if iri is None:
@@ -91,43 +96,43 @@ class SourceIndex:
                     self.statements.setdefault((subject, iri), []).append(location)
 
 
-def _strip_comment_and_strings(line: str) -> str:
-    """Blank out string literals and a trailing comment so that their words are not terms."""
-    out: list[str] = []
-    quote: str | None = None
-    escaped = False
-    for char in line:
-        if quote:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == quote:
-                quote = None
-            out.append(" ")
-            continue
-        if char in "\"'":
-            quote = char
-            out.append(" ")
-        elif char == "#":
-            break
-        else:
-            out.append(char)
-    return "".join(out)
+def read_text(path: Path) -> str:
+    """The text of a Turtle file: a regular file (a FIFO would hang the build), UTF-8 (the error names
+    line and column of the first bad byte), a byte-order mark accepted and dropped.
+
+    Raises:
+        InputError: the file cannot be read, is not a regular file, or is not UTF-8.
+    """
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise InputError(f"{path}: not a regular file (a pipe, device or folder named .ttl); "
+                             "move it out of the way")
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"{path}: cannot read: {error.strerror}") from None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[:error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise InputError(f"{path}:{line}:{column}: not UTF-8 text (byte 0x{data[error.start]:02x}); "
+                         "save the file as UTF-8") from None
 
 
-def parse_turtle(path: Path, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
+def parse_turtle(path: Path, graph: ox.NamedNode | None = None, text: str | None = None) -> list[ox.Quad]:
     """Parse one Turtle file into quads of ``graph`` (the default graph if None).
 
     Raises:
-        InputError: the file is missing or malformed; the message gives file:line:column.
+        InputError: the file is missing, unreadable, not UTF-8 or malformed; the message gives
+            file:line:column.
     """
+    if text is None:
+        text = read_text(path)
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"{path}: cannot read: {error.strerror}") from error
-    try:
-        triples = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        triples = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
         target = graph if graph is not None else ox.DefaultGraph()
         return [ox.Quad(t.subject, t.predicate, t.object, target) for t in triples]
     except SyntaxError as error:
@@ -141,7 +146,29 @@ def parse_files(paths: Iterable[Path], graph: ox.NamedNode | None = None,
     """Parse several Turtle files; record their term locations in ``index`` if given."""
     quads: list[ox.Quad] = []
     for path in paths:
-        quads.extend(parse_turtle(path, graph))
+        text = read_text(path)
+        quads.extend(parse_turtle(path, graph, text))
         if index is not None:
-            index.add_file(path, path.read_text(encoding="utf-8"))
+            index.add_file(path, text)
     return quads
+
+
+def turtle_files(folder: Path) -> list[Path]:
+    """Every ``*.ttl`` under ``folder``, sorted. A sub-folder that cannot be read is an error, never
+    skipped: skipping it would build a smaller graph without a word.
+
+    Raises:
+        InputError: a folder under ``folder`` cannot be listed.
+    """
+    if not folder.is_dir():
+        return []
+    found: list[Path] = []
+
+    def refuse(error: OSError) -> None:
+        raise InputError(f"{error.filename}: cannot read this folder: {error.strerror}; its facts would be "
+                         "missing from the build (fix its permissions or move it out of kg/)")
+
+    for root, folders, files in os.walk(folder, onerror=refuse):
+        folders.sort()
+        found += [Path(root) / name for name in files if name.endswith(".ttl")]
+    return sorted(found)

@@ -97,7 +97,7 @@ def ontology_problems(ontology: list[ox.Quad], index: SourceIndex, other_files: 
     from sovkg.queries.library import mask_sparql
 
     for path in other_files:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8", errors="replace")  # a bad byte is reported by the parser
         # In queries, only the SPARQL counts: not comments, strings or IRIs.
         code = mask_sparql(text) if path.suffix == ".rq" else text
         for number, line in enumerate(code.splitlines(), start=1):

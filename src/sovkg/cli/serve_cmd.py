@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 from sovkg.cli.main import project_of
-from sovkg.errors import InputError
+from sovkg.cli.options import allow_service_option
+from sovkg.errors import EndpointError, InputError
+from sovkg.store.gateway import Gateway
 from sovkg.store.oxigraph_server import OxigraphServer, load_files
 
 
@@ -30,13 +32,15 @@ def _is_loopback(host: str) -> bool:
 @click.option("--cors", is_flag=True, help="Allow cross-origin requests from any web page.")
 @click.option("--allow-public-writes", is_flag=True, help="Confirm a writable server on a non-loopback address.")
 @click.option("--allow-cors", is_flag=True, help="Confirm permissive CORS.")
+@allow_service_option
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, writable: bool, location: str | None, cors: bool,
-          allow_public_writes: bool, allow_cors: bool) -> None:
+          allow_public_writes: bool, allow_cors: bool, allow_service: bool) -> None:
     """Serve the built graph as a SPARQL endpoint with a query page (read-only, loopback by default).
 
     \b
-    Queries see the union of the ontology, asserted and inferred graphs.
+    Queries see the union of the ontology, asserted and inferred graphs. A query using SERVICE
+    (federation) is refused unless --allow-service is given. Ctrl-C or SIGTERM stops the server.
     Example:
       sovkg serve --port 7878    # then open http://127.0.0.1:7878/
     """
@@ -58,16 +62,25 @@ def serve(ctx: click.Context, host: str, port: int, writable: bool, location: st
                              f"{project.dist}; give --location a folder of its own, which is filled with a copy")
         if not folder.exists() or not any(folder.iterdir()):
             load_files(folder, build.trig)
-        server = OxigraphServer(folder, host, port, read_only=False, cors=cors)
+        server = OxigraphServer(folder, read_only=False, cors=cors)
     else:
-        server = OxigraphServer(build.store, host, port, read_only=True, cors=cors)
-    server.start()
-    click.echo(f"Serving {'a writable copy' if writable else 'the build read-only'} at {server.url}/ "
-               f"(SPARQL endpoint {server.query_url}); Ctrl-C stops it.")
+        server = OxigraphServer(build.store, read_only=True, cors=cors)
     try:
+        gateway = Gateway(host, port, server.port, allow_service=allow_service)
+    except OSError as error:
+        raise EndpointError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    try:
+        server.start()
+        gateway.start()
+        url = f"http://{host}:{port}"
+        click.echo(f"Serving {'a writable copy' if writable else 'the build read-only'} at {url}/ "
+                   f"(SPARQL endpoint {url}/query); Ctrl-C stops it.")
         assert server.process is not None
-        server.process.wait()
+        code = server.process.wait()
+        raise EndpointError(f"the Oxigraph server stopped by itself (exit code {code})")
     except KeyboardInterrupt:
         pass
     finally:
+        # Also on SIGTERM (sovkg's main turns it into SystemExit): never leave the child running.
+        gateway.stop()
         server.stop()

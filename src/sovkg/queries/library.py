@@ -17,6 +17,7 @@ import pyoxigraph as ox
 import yaml
 
 from sovkg.errors import QueryError
+from sovkg.lexical import mask
 
 PARAM_KINDS = ("country", "entity", "language", "string", "integer", "decimal")
 _VARIABLE = re.compile(r"[?$]([A-Za-z_][\w]*)")
@@ -104,6 +105,8 @@ def load_query(path: Path) -> StoredQuery:
     """Read and check one ``.rq`` file: its header, and that pyoxigraph can parse its SPARQL."""
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise QueryError(f"{path}: not UTF-8 text (byte {error.start}: {error.reason})") from None
     except OSError as error:
         raise QueryError(f"{path}: cannot read: {error.strerror}") from error
     header = _header(path, text)
@@ -127,29 +130,7 @@ def load_query(path: Path) -> StoredQuery:
 
 def mask_sparql(text: str) -> str:
     """The query with comments, strings and IRIs blanked, so keyword search sees only syntax."""
-    out = []
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char == "#":
-            end = text.find("\n", i)
-            end = len(text) if end < 0 else end
-            out.append(" " * (end - i))
-            i = end
-        elif char in "\"'":
-            j = i + 1
-            while j < len(text) and text[j] != char:
-                j += 2 if text[j] == "\\" else 1
-            out.append(" " * (min(j, len(text) - 1) - i + 1))
-            i = j + 1
-        elif char == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
-            end = text.index(">", i)
-            out.append(" " * (end - i + 1))
-            i = end + 1
-        else:
-            out.append(char)
-            i += 1
-    return "".join(out)
+    return mask(text, blank_iris=True)
 
 
 def _sparql_position(error: SyntaxError) -> str:

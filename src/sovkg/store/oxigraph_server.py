@@ -7,6 +7,7 @@ stop it by its process id.
 from __future__ import annotations
 
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -43,6 +44,17 @@ def load_files(location: Path, *files: Path) -> None:
         raise EndpointError(f"oxigraph load failed: {done.stderr.strip().splitlines()[-1] if done.stderr else ''}")
 
 
+def _die_with_parent() -> None:
+    """In the child: ask Linux to send it SIGTERM when the process that started it dies, even by
+    kill -9, so that a server is never left orphaned holding its port."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class OxigraphServer:
     """An ``oxigraph serve`` (or ``serve-read-only``) process on a loopback port."""
 
@@ -77,7 +89,8 @@ class OxigraphServer:
         return command
 
     def start(self, wait_s: float = 20.0) -> OxigraphServer:
-        self.process = subprocess.Popen(self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        preexec_fn=_die_with_parent)
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
