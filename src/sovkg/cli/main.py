@@ -17,7 +17,8 @@ from sovkg.project import Project
 
 def _say(message: str) -> None:
     """One line on stderr, secrets removed; never fails (stderr may be closed or not UTF-8)."""
-    line = redact(message).replace("\r", " ")
+    # One line: control characters a server sent (NUL, CR, LF) become spaces.
+    line = "".join(c if c.isprintable() else " " for c in redact(message)).rstrip()
     with contextlib.suppress(OSError, UnicodeError, ValueError):
         click.echo(line, err=True)
 

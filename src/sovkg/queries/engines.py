@@ -50,17 +50,16 @@ class EmbeddedEngine:
         try:
             # pyoxigraph's own substitutions need the variable projected; a VALUES block does not.
             result = self.store.query(with_values(text, bindings or {}), use_default_graph_as_union=True)
+            if isinstance(result, (bool, ox.QueryBoolean)):
+                return boolean_table(bool(result))
+            if isinstance(result, ox.QuerySolutions):
+                names = [v.value for v in result.variables]
+                return ResultTable(names, [[solution[name] for name in names] for solution in result])
+            return triples_table(list(result))
         except SyntaxError as error:
             raise _syntax(error, origin) from error
-        except OSError as error:  # a SERVICE call allowed by the caller, and failing
+        except OSError as error:  # pyoxigraph evaluates lazily: a failing SERVICE call shows here
             raise EndpointError(f"{origin}: the query could not be answered: {redact(str(error))[:300]}") from None
-        if isinstance(result, (bool, ox.QueryBoolean)):
-            return boolean_table(bool(result))
-        if isinstance(result, ox.QuerySolutions):
-            names = [v.value for v in result.variables]
-            rows = [[solution[name] for name in names] for solution in result]
-            return ResultTable(names, rows)
-        return triples_table(list(result))
 
     def labels(self, terms: list[ox.NamedNode]) -> dict[str, str]:
         return labels_from(self, terms)

@@ -110,14 +110,14 @@ def _revision_facts(project: Project, spec: str, commit: str) -> list[ox.Triple]
     with tempfile.TemporaryDirectory(prefix="sovkg-diff-") as tmp:
         paths: list[Path] = []
         for name in names:
-            blob = _git(project, "show", f"{commit}:./{name}")
-            if blob.returncode != 0:
-                raise InputError(f"{spec}:{name}: cannot read: {blob.stderr.decode().strip()}")
             path = Path(tmp) / name
-            # A crafted tree can hold entries named '..': never write outside the temporary folder.
+            # A crafted tree can hold entries named '..': never read or write outside the temporary folder.
             if Path(name).is_absolute() or ".." in Path(name).parts or \
                     not path.resolve().is_relative_to(Path(tmp).resolve()):
                 raise InputError(f"{spec}:{name}: refusing a path that leaves the kg/ folder")
+            blob = _git(project, "show", f"{commit}:./{name}")
+            if blob.returncode != 0:
+                raise InputError(f"{spec}:{name}: cannot read: {blob.stderr.decode().strip()}")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(blob.stdout)
             paths.append(path)
