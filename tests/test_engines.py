@@ -82,3 +82,16 @@ def test_server_is_stopped_by_its_process_id(tmp_path: Path) -> None:
     assert process is not None and process.poll() is None
     running.stop()
     assert process.poll() is not None
+
+
+ASK_STATE = "ASK { ?s a <https://w3id.org/sovkg/ontology#State> }"
+ASK_NOTHING = "ASK { <urn:sovkg:nothing> ?p ?o }"
+
+
+def test_ask_answers_on_every_engine(built: Project, server: OxigraphServer, rdflib_engine: RdflibEngine) -> None:
+    """ASK used to fail on the embedded store (pyoxigraph answers a QueryBoolean, not a bool)."""
+    engines = {"embedded": EmbeddedEngine(built.current_build()), "rdflib": rdflib_engine,
+               "oxigraph server": RemoteEngine(server.query_url, graph_prefix=None)}
+    for name, engine in engines.items():
+        assert [[c.value for c in row] for row in engine.select(ASK_STATE).rows] == [["true"]], name
+        assert [[c.value for c in row] for row in engine.select(ASK_NOTHING).rows] == [["false"]], name

@@ -193,3 +193,24 @@ def test_a_partial_answer_after_a_timeout_is_an_error(virtuoso: Virtuoso, built_
     expensive = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d }"
     with pytest.raises(EndpointError, match=r"returned an incomplete answer \(S1TAT"):
         engine.select(expensive)
+
+
+def test_ask_answers_on_virtuoso(built_copy: Project, virtuoso: Virtuoso, sovkg: Runner,
+                                 credentials: dict[str, str]) -> None:
+    _load(built_copy, virtuoso, sovkg, credentials)
+    engine = RemoteEngine(virtuoso.url + "/sparql")
+    assert engine.select("ASK { ?s a <https://w3id.org/sovkg/ontology#State> }").rows[0][0].value == "true"
+    assert engine.select("ASK { <urn:sovkg:nothing> ?p ?o }").rows[0][0].value == "false"
+    done = sovkg("sparql", "-", "--endpoint", virtuoso.url + "/sparql", cwd=built_copy.root,
+                 stdin="ASK { ?s a <https://w3id.org/sovkg/ontology#State> }")
+    assert done.returncode == EXIT_OK and "true" in done.stdout, done.stderr
+
+
+def test_redirects_and_size_limits_apply_to_virtuoso_too(built_copy: Project, virtuoso: Virtuoso,
+                                                         sovkg: Runner, credentials: dict[str, str]) -> None:
+    """The same Endpoint serves Virtuoso: a tiny size limit cuts its answer off, exit 3."""
+    _load(built_copy, virtuoso, sovkg, credentials)
+    done = sovkg("sparql", "-", "--endpoint", virtuoso.url + "/sparql", "--max-mb", "0.01", cwd=built_copy.root,
+                 stdin="SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 900")
+    assert done.returncode == EXIT_ENDPOINT and "larger than 0.01 MB" in done.stderr
+    assert "Traceback" not in done.stderr

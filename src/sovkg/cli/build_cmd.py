@@ -35,7 +35,7 @@ def build(ctx: click.Context, reasoner: str, lock_timeout: float | None) -> None
         click.echo(as_text(failure.report, project.root), err=True)
         raise
     counts = result.counts
-    click.echo(f"Built {project.dist / 'current'} -> {result.folder.name if result.folder else '?'}")
+    click.echo(f"Built {result.folder} (now the current build)")
     click.echo(f"  triples: {counts['asserted']} asserted, {counts['inferred']} inferred, "
                f"{counts['ontology']} ontology")
     click.echo(f"  quotes verified: {result.report.quotes_checked}")

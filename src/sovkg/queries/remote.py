@@ -7,7 +7,7 @@ Parameters reach the endpoint as the ``VALUES`` block every engine uses (see
 
 from __future__ import annotations
 
-from sovkg.errors import QueryError
+from sovkg.errors import EndpointError, QueryError
 from sovkg.namespaces import GRAPH_IRI
 from sovkg.queries.engines import Bindings, boolean_table, triples_table
 from sovkg.queries.form import SERVICE_REFUSED, query_form, uses_service
@@ -47,5 +47,10 @@ class RemoteEngine:
         result = self.endpoint.results(answer)
         if isinstance(result, bool):
             return boolean_table(result)
+        if form == "ASK" and [v.upper() for v in result.variables] == ["__ASK_RETVAL"]:
+            # Virtuoso 7 answers ASK as a one-row SELECT of ?__ASK_RETVAL, 1 or 0.
+            return boolean_table(any(row[0] is not None and row[0].value not in ("0", "false") for row in result.rows))
+        if form == "ASK":
+            raise EndpointError(f"{self.endpoint.public} answered an ASK query with rows, not true or false")
         check_row_limit(answer.headers, len(result.rows), self.endpoint.public)
         return ResultTable(result.variables, result.rows)
