@@ -61,12 +61,13 @@ def load_graphs(project: Project, reasoner: str = "fast", timings: dict[str, flo
     return Graphs(ontology, facts, inferred, index)
 
 
-def check(project: Project, graphs: Graphs, timings: dict[str, float] | None = None) -> Report:
+def check(project: Project, graphs: Graphs, timings: dict[str, float] | None = None,
+          validator: str = "fast") -> Report:
     """Validate parsed graphs against the project's shapes, checks and sources."""
     start = time.perf_counter()
     report = validate(graphs.ontology, graphs.facts, graphs.inferred, graphs.index,
                       project.shape_files(), sorted(project.checks.glob("*.rq")), project.sources,
-                      sorted(project.queries.glob("*.rq")))
+                      sorted(project.queries.glob("*.rq")), validator)
     if timings is not None:
         timings["validate"] = time.perf_counter() - start
     return report
@@ -89,7 +90,7 @@ def write_outputs(folder: Path, graphs: Graphs) -> dict[str, int]:
             "combined": len(combined)}
 
 
-def build(project: Project, reasoner: str = "fast") -> BuildResult:
+def build(project: Project, reasoner: str = "fast", validator: str = "fast") -> BuildResult:
     """Build the project into ``dist/``; the previous build stays current if anything fails.
 
     Raises:
@@ -99,7 +100,7 @@ def build(project: Project, reasoner: str = "fast") -> BuildResult:
     timings: dict[str, float] = {}
     total = time.perf_counter()
     graphs = load_graphs(project, reasoner, timings)
-    report = check(project, graphs, timings)
+    report = check(project, graphs, timings, validator)
     if not report.conforms:
         raise ValidationFailed(report, f"the graph does not conform: {len(report.violations)} violation(s); "
                                        "nothing was written and the previous build is still current")

@@ -6,6 +6,7 @@ import click
 
 from sovkg.build.pipeline import build as run_build
 from sovkg.build.reason import REASONERS
+from sovkg.build.validate import VALIDATORS
 from sovkg.cli.main import project_of
 from sovkg.errors import ValidationFailed
 from sovkg.reports.validation import as_text
@@ -14,8 +15,10 @@ from sovkg.reports.validation import as_text
 @click.command()
 @click.option("--reasoner", type=click.Choice(REASONERS), default="fast", show_default=True,
               help="fast: the entailments the queries use; owlrl: owlrl's full OWL 2 RL closure (slow).")
+@click.option("--validator", type=click.Choice(VALIDATORS), default="fast", show_default=True,
+              help="fast: each shape constraint as one SPARQL query; pyshacl: the reference validator (slow).")
 @click.pass_context
-def build(ctx: click.Context, reasoner: str) -> None:
+def build(ctx: click.Context, reasoner: str, validator: str) -> None:
     """Parse, reason, validate, and write dist/ and the embedded store.
 
     \b
@@ -25,7 +28,7 @@ def build(ctx: click.Context, reasoner: str) -> None:
     """
     project = project_of(ctx)
     try:
-        result = run_build(project, reasoner)
+        result = run_build(project, reasoner, validator)
     except ValidationFailed as failure:
         click.echo(as_text(failure.report, project.root), err=True)
         raise
