@@ -9,13 +9,16 @@ from sovkg.project import Project
 from sovkg.queries.engines import EmbeddedEngine, Engine, labels_from
 from sovkg.queries.library import Library
 from sovkg.queries.params import bind
-from sovkg.queries.remote import RemoteEngine
 from sovkg.results.table import ResultTable
 
 
 def engine_for(project: Project, endpoint: str | None = None) -> Engine:
     """The embedded store of the current build, or a remote endpoint if one is given."""
-    return RemoteEngine(endpoint) if endpoint else EmbeddedEngine(project.store)
+    if endpoint:
+        from sovkg.queries.remote import RemoteEngine  # HTTP machinery only for remote questions
+
+        return RemoteEngine(endpoint)
+    return EmbeddedEngine(project.store)
 
 
 def run_stored(project: Project, name: str, params: dict[str, str] | None = None,
