@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from sovkg.build.pipeline import build as run_build
+from sovkg.build.progress import Progress
 from sovkg.build.reason import REASONERS
 from sovkg.build.validate import VALIDATORS
 from sovkg.cli.main import project_of
@@ -27,11 +28,15 @@ def build(ctx: click.Context, reasoner: str, validator: str) -> None:
       sovkg build
     """
     project = project_of(ctx)
+    progress = Progress()  # steps on a terminal only, once the build has run a couple of seconds
     try:
-        result = run_build(project, reasoner, validator)
+        result = run_build(project, reasoner, validator, progress)
     except ValidationFailed as failure:
+        progress.close()
         click.echo(as_text(failure.report, project.root), err=True)
         raise
+    finally:
+        progress.close()
     counts = result.counts
     click.echo(f"Built {project.dist / 'current'} -> {result.folder.name if result.folder else '?'}")
     click.echo(f"  triples: {counts['asserted']} asserted, {counts['inferred']} inferred, "
