@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -76,8 +77,9 @@ def run(args: list[str], timeout: float, cwd: Path | None = None) -> Run:
             pid, status, rusage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 usage = rusage
-            elif time.perf_counter() - start > timeout:
-                process.kill()
+            elif time.perf_counter() - start > timeout and not killed:
+                # os.kill, not Popen.kill: that one reaps the child first, and wait4 needs it
+                os.kill(process.pid, signal.SIGKILL)
                 killed = True
             else:
                 time.sleep(0.01)
