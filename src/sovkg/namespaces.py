@@ -1,8 +1,11 @@
-"""IRIs of the vocabularies sovkg uses, as constants so that a typo fails loudly."""
+"""IRIs of the vocabularies sovkg uses, as constants so that a typo fails loudly.
+
+Plain strings, not rdflib terms: the query path must not pay for importing rdflib.
+"""
 
 from __future__ import annotations
 
-from rdflib.namespace import DefinedNamespace, Namespace
+from typing import ClassVar
 
 SOV_IRI = "https://w3id.org/sovkg/ontology#"
 ID_IRI = "https://w3id.org/sovkg/id/"
@@ -16,11 +19,20 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
-class SOV(DefinedNamespace):
+class _DefinedTerms(type):
+    """Reads a declared term as its IRI; an undeclared one fails loudly, as rdflib's
+    ``DefinedNamespace`` with ``_fail = True`` does."""
+
+    def __getattr__(cls, name: str) -> str:
+        if name in cls.__annotations__ and not name.startswith("_"):
+            return cls._NS + name
+        raise AttributeError(f"sov:{name} is not one of the terms sovkg names in its code ({cls.__name__})")
+
+
+class SOV(metaclass=_DefinedTerms):
     """The ontology terms that the Python code itself names (a test checks each is declared)."""
 
-    _fail = True
-    _NS = Namespace(SOV_IRI)
+    _NS: ClassVar[str] = SOV_IRI
 
     hasEvidence: object
     source: object

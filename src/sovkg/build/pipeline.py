@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from sovkg.build.parse import SourceIndex, parse_files
+from sovkg.build.progress import Progress
 from sovkg.build.reason import materialise
 from sovkg.build.validate import Report, validate
 from sovkg.errors import ValidationFailed
@@ -49,26 +50,32 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def load_graphs(project: Project, reasoner: str = "fast", timings: dict[str, float] | None = None) -> Graphs:
+def load_graphs(project: Project, reasoner: str = "fast", timings: dict[str, float] | None = None,
+                progress: Progress | None = None) -> Graphs:
     """Parse the ontology and the facts and materialise the entailments."""
     timings = timings if timings is not None else {}
+    progress = progress or Progress(delay=float("inf"))
     start = time.perf_counter()
     index = SourceIndex()
-    ontology = parse_files([project.ontology], ox.NamedNode(ONTOLOGY_GRAPH), index)
-    facts = parse_files(project.kg_files(), ox.NamedNode(ASSERTED_GRAPH), index)
+    with progress.step("parse"):
+        ontology = parse_files([project.ontology], ox.NamedNode(ONTOLOGY_GRAPH), index)
+        facts = parse_files(project.kg_files(), ox.NamedNode(ASSERTED_GRAPH), index)
     timings["parse"] = time.perf_counter() - start
     start = time.perf_counter()
-    inferred = materialise(ontology, facts, reasoner)
+    with progress.step("reason"):
+        inferred = materialise(ontology, facts, reasoner)
     timings["reason"] = time.perf_counter() - start
     return Graphs(ontology, facts, inferred, index)
 
 
-def check(project: Project, graphs: Graphs, timings: dict[str, float] | None = None) -> Report:
+def check(project: Project, graphs: Graphs, timings: dict[str, float] | None = None,
+          validator: str = "fast", progress: Progress | None = None) -> Report:
     """Validate parsed graphs against the project's shapes, checks and sources."""
     start = time.perf_counter()
-    report = validate(graphs.ontology, graphs.facts, graphs.inferred, graphs.index,
-                      project.shape_files(), sorted(project.checks.glob("*.rq")), project.sources,
-                      sorted(project.queries.glob("*.rq")))
+    with (progress or Progress(delay=float("inf"))).step("validate"):
+        report = validate(graphs.ontology, graphs.facts, graphs.inferred, graphs.index,
+                          project.shape_files(), sorted(project.checks.glob("*.rq")), project.sources,
+                          sorted(project.queries.glob("*.rq")), validator)
     if timings is not None:
         timings["validate"] = time.perf_counter() - start
     return report
@@ -99,7 +106,8 @@ def write_outputs(build: Build, graphs: Graphs) -> dict[str, int]:
 
 
 def build(project: Project, reasoner: str = "fast", lock_timeout: float | None = None,
-          on_wait: Callable[[str], None] | None = None) -> BuildResult:
+          on_wait: Callable[[str], None] | None = None, validator: str = "fast",
+          progress: Progress | None = None) -> BuildResult:
     """Build the project into ``dist/``; the previous build stays current if anything fails.
 
     Parsing, reasoning and validation run without the lock; writing and publishing take it, so
@@ -112,15 +120,18 @@ def build(project: Project, reasoner: str = "fast", lock_timeout: float | None =
     """
     timings: dict[str, float] = {}
     total = time.perf_counter()
-    graphs = load_graphs(project, reasoner, timings)
-    report = check(project, graphs, timings)
+    progress = progress or Progress(delay=float("inf"))
+    graphs = load_graphs(project, reasoner, timings, progress)
+    report = check(project, graphs, timings, validator, progress)
     if not report.conforms:
         raise ValidationFailed(report, f"the graph does not conform: {len(report.violations)} violation(s); "
                                        "nothing was written and the previous build is still current")
     with project.outputs.stage(lock_timeout, on_wait) as staging:
         start = time.perf_counter()
-        counts = write_outputs(staging.build, graphs)
-        write_store(staging.build.store, graphs.quads())
+        with progress.step("write"):
+            counts = write_outputs(staging.build, graphs)
+        with progress.step("store"):
+            write_store(staging.build.store, graphs.quads())
         timings["write"] = time.perf_counter() - start
         timings["total"] = time.perf_counter() - total
         manifest = {"reasoner": reasoner, "triples": counts, "quotes_checked": report.quotes_checked,

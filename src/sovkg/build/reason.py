@@ -11,7 +11,9 @@ Two reasoners:
 * ``owlrl`` runs owlrl's full OWL 2 RL closure on rdflib: complete, and slow beyond a few
   thousand triples. Kept for cross-checking and for users who want every RL entailment.
 
-Both return only the new triples, so asserted and inferred facts stay apart.
+Both return only the new triples, so asserted and inferred facts stay apart. After either, the
+qualified dependencies of every project (:mod:`sovkg.build.dependencies`) join the inferred
+triples, so that the dependency questions are lookups.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from sovkg.build.dependencies import qualified_dependencies
 from sovkg.errors import InputError
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -136,11 +139,13 @@ def _rules(schema: Schema) -> list[str]:
 
 
 def materialise_fast(ontology: list[ox.Quad], facts: list[ox.Quad]) -> list[ox.Triple]:
-    """Apply the schema's rules to fixpoint; return the entailed triples not already asserted."""
+    """Apply the schema's rules to fixpoint; return the entailed triples not already asserted,
+    with the qualified dependencies."""
     store = ox.Store()
     store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in ontology)
     store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in facts)
-    rules = _rules(read_schema(store))
+    schema = read_schema(store)
+    rules = _rules(schema)
     inferred: set[ox.Triple] = set()
     while True:
         new: set[ox.Triple] = set()
@@ -154,7 +159,8 @@ def materialise_fast(ontology: list[ox.Quad], facts: list[ox.Quad]) -> list[ox.T
             break
         inferred |= new
         store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in new)
-    return sorted(inferred, key=str)
+    asserted = {ox.Triple(q.subject, q.predicate, q.object) for q in facts}
+    return [*sorted(inferred, key=str), *qualified_dependencies(store, asserted, schema.superproperties)]
 
 
 def materialise_owlrl(ontology: list[ox.Quad], facts: list[ox.Quad]) -> list[ox.Triple]:
@@ -175,8 +181,13 @@ def materialise_owlrl(ontology: list[ox.Quad], facts: list[ox.Quad]) -> list[ox.
         if not isinstance(triple[0], Literal) and isinstance(triple[1], URIRef):
             added.add(triple)
     text = added.serialize(format="nt", encoding="utf-8")
-    return sorted((ox.Triple(q.subject, q.predicate, q.object)
-                   for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)), key=str)
+    inferred = sorted((ox.Triple(q.subject, q.predicate, q.object)
+                       for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)), key=str)
+    store = ox.Store()
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in [*ontology, *facts])
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in inferred)
+    asserted = {ox.Triple(q.subject, q.predicate, q.object) for q in facts}
+    return [*inferred, *qualified_dependencies(store, asserted)]
 
 
 def materialise(ontology: list[ox.Quad], facts: list[ox.Quad], reasoner: str = "fast") -> list[ox.Triple]:

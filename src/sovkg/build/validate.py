@@ -1,7 +1,11 @@
 """Validate a built graph: SHACL shapes, vocabulary, check queries and quotes, in one report.
 
-* SHACL core shapes in ``shapes/`` run on pySHACL over the asserted and inferred facts with the
-  ontology (inferred types are already materialised, so pySHACL does no inference of its own).
+* SHACL core shapes in ``shapes/`` run over the asserted and inferred facts with the ontology
+  (inferred types are already materialised, so no inference happens here). The ``fast``
+  validator compiles each constraint into one SPARQL query over the whole store
+  (:mod:`sovkg.build.shacl`); ``pyshacl`` runs pySHACL on an rdflib copy of the graph, the
+  reference, slow beyond some ten thousand triples. Shapes the fast validator cannot compile
+  fall back to pySHACL.
 * The vocabulary check finds ``sov:`` terms that the ontology does not declare.
 * Check queries in ``queries/checks/*.rq`` run on pyoxigraph; each row they return is a violation.
 * Quotes are checked against the source texts when the sources folder is present.
@@ -19,10 +23,10 @@ from sovkg.build.parse import Location, SourceIndex
 from sovkg.build.vocabulary import ontology_problems, undeclared_terms
 from sovkg.errors import InputError
 from sovkg.namespaces import INFERRED_GRAPH, RDFS_LABEL
-from sovkg.rdf import from_rdflib_term, to_rdflib_graph
 from sovkg.sources.quotes import check_quotes
 
 SH = "http://www.w3.org/ns/shacl#"
+VALIDATORS = ("fast", "pyshacl")
 
 
 @dataclass(frozen=True)
@@ -119,11 +123,44 @@ def _term_text(term: object) -> str | None:
     return str(value) if value is not None else str(term)
 
 
-def _shacl(data: ox.Store, shape_files: Iterable[Path], describer: _Describer) -> list[Violation]:
+def _shacl(data: ox.Store, shape_files: list[Path], describer: _Describer, validator: str) -> list[Violation]:
+    """SHACL violations by the named validator, in one form whichever validator found them."""
+    from sovkg.build import shacl
+
+    if validator not in VALIDATORS:
+        raise InputError(f"unknown validator {validator!r}: choose one of {', '.join(VALIDATORS)}")
+    results = None
+    if validator == "fast":
+        try:
+            results = shacl.evaluate(data, shacl.compile_shapes(shape_files))
+        except shacl.Unsupported:
+            results = None
+    if results is None:
+        results = _pyshacl(data, shape_files)
+    shapes = shacl.read_shapes(shape_files)
+    label = ox.NamedNode(RDFS_LABEL)
+    violations: list[Violation] = []
+    for result in results:
+        rule = next((q.object.value for q in shapes.quads_for_pattern(result.shape, label, None)),
+                    _local(str(result.shape)))
+        value = _term_text(result.value)
+        name, focus_label, location = describer.describe(result.focus, result.path, value)
+        violations.append(Violation(
+            rule=f"shape: {rule}", focus=name, focus_label=focus_label,
+            path=_local(result.path) if result.path is not None else None,
+            value=value, message=result.message, location=location))
+    # One constraint can fail on several counts (datatype and range) with the same message.
+    return sorted(dict.fromkeys(violations), key=lambda v: (v.rule, v.focus, v.path or "", v.value or "", v.message))
+
+
+def _pyshacl(data: ox.Store, shape_files: list[Path]) -> list[object]:
+    """SHACL results of pySHACL, the reference validator, on an rdflib copy of the graph."""
     import pyshacl
     from rdflib import Graph
-    from rdflib.namespace import RDFS
     from rdflib.namespace import SH as RSH
+
+    from sovkg.build.shacl import Result
+    from sovkg.rdf import from_rdflib_term, to_rdflib_graph
 
     shapes = Graph()
     for path in shape_files:
@@ -136,26 +173,18 @@ def _shacl(data: ox.Store, shape_files: Iterable[Path], describer: _Describer) -
                                             advanced=False, meta_shacl=False)
     if conforms:
         return []
-    violations: list[Violation] = []
+    found = []
     for result in results.subjects(RSH.resultSeverity, RSH.Violation):
-        focus = results.value(result, RSH.focusNode)
         shape = results.value(result, RSH.sourceShape)
         node_shape = next(iter(shapes.subjects(RSH.property, shape)), shape)
-        rule = str(shapes.value(node_shape, RDFS.label) or _local(str(node_shape)))
         path = results.value(result, RSH.resultPath)
         value = results.value(result, RSH.value)
         message = results.value(result, RSH.resultMessage)
-        node = from_rdflib_term(focus)
-        name, label, location = describer.describe(node, str(path) if path is not None else None,
-                                                   str(value) if value is not None else None)
-        violations.append(Violation(
-            rule=f"shape: {rule}", focus=name, focus_label=label,
-            path=_local(str(path)) if path is not None else None,
-            value=str(value) if value is not None else None,
-            message=str(message) if message is not None else "constraint not met",
-            location=location))
-    # One constraint can fail on several counts (datatype and range) with the same message.
-    return list(dict.fromkeys(violations))
+        found.append(Result(from_rdflib_term(node_shape), from_rdflib_term(results.value(result, RSH.focusNode)),
+                            str(path) if path is not None else None,
+                            from_rdflib_term(value) if value is not None else None,
+                            str(message) if message is not None else "constraint not met"))
+    return found
 
 
 def _checks(store: ox.Store, check_files: Iterable[Path], describer: _Describer) -> list[Violation]:
@@ -182,7 +211,8 @@ def _checks(store: ox.Store, check_files: Iterable[Path], describer: _Describer)
 
 def validate(ontology: list[ox.Quad], facts: list[ox.Quad], inferred: list[ox.Triple],
              index: SourceIndex, shape_files: list[Path], check_files: list[Path],
-             sources_dir: Path | None, query_files: list[Path] | None = None) -> Report:
+             sources_dir: Path | None, query_files: list[Path] | None = None,
+             validator: str = "fast") -> Report:
     """Run every rule on the built graph and gather what is broken."""
     store = ox.Store()
     store.extend([*ontology, *facts])
@@ -196,7 +226,7 @@ def validate(ontology: list[ox.Quad], facts: list[ox.Quad], inferred: list[ox.Tr
     for problem in ontology_problems(ontology, index, [*shape_files, *check_files, *(query_files or [])]):
         report.violations.append(Violation(problem.rule, problem.iri, None, None, None, problem.message,
                                            problem.location))
-    report.violations.extend(_shacl(store, shape_files, describer))
+    report.violations.extend(_shacl(store, shape_files, describer, validator))
     report.violations.extend(_checks(store, check_files, describer))
     if sources_dir is not None:
         checked, problems = check_quotes(store, sources_dir)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from sovkg.build.pipeline import build as run_build
+from sovkg.build.progress import Progress
 from sovkg.build.reason import REASONERS
+from sovkg.build.validate import VALIDATORS
 from sovkg.cli.main import project_of
 from sovkg.errors import ValidationFailed
 from sovkg.reports.validation import as_text
@@ -17,8 +19,10 @@ from sovkg.reports.validation import as_text
 @click.option("--lock-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
               help="How long to wait for another build of the same project to finish "
                    "(default: $SOVKG_LOCK_TIMEOUT, else 600).")
+@click.option("--validator", type=click.Choice(VALIDATORS), default="fast", show_default=True,
+              help="fast: each shape constraint as one SPARQL query; pyshacl: the reference validator (slow).")
 @click.pass_context
-def build(ctx: click.Context, reasoner: str, lock_timeout: float | None) -> None:
+def build(ctx: click.Context, reasoner: str, lock_timeout: float | None, validator: str) -> None:
     """Parse, reason, validate, and write dist/ and the embedded store.
 
     \b
@@ -28,12 +32,17 @@ def build(ctx: click.Context, reasoner: str, lock_timeout: float | None) -> None
       sovkg build
     """
     project = project_of(ctx)
+    progress = Progress()  # steps on a terminal only, once the build has run a couple of seconds
     try:
         result = run_build(project, reasoner, lock_timeout,
-                           on_wait=lambda message: click.echo(f"sovkg: {message}", err=True))
+                           on_wait=lambda message: click.echo(f"sovkg: {message}", err=True),
+                           validator=validator, progress=progress)
     except ValidationFailed as failure:
+        progress.close()
         click.echo(as_text(failure.report, project.root), err=True)
         raise
+    finally:
+        progress.close()
     counts = result.counts
     click.echo(f"Built {result.folder} (now the current build)")
     click.echo(f"  triples: {counts['asserted']} asserted, {counts['inferred']} inferred, "

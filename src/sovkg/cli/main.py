@@ -14,6 +14,22 @@ from sovkg import __version__
 from sovkg.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OUTPUT, SovkgError, redact
 from sovkg.project import Project
 
+# Each command's module, imported only when that command runs (or help lists them all): a
+# stored question must not pay for importing the build, the importer or rdflib.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("sovkg.cli.build_cmd", "build"),
+    "validate": ("sovkg.cli.validate_cmd", "validate"),
+    "query": ("sovkg.cli.query_cmd", "query"),
+    "queries": ("sovkg.cli.query_cmd", "queries"),
+    "sparql": ("sovkg.cli.query_cmd", "sparql"),
+    "docs": ("sovkg.cli.docs_cmd", "docs"),
+    "load": ("sovkg.cli.load_cmd", "load"),
+    "serve": ("sovkg.cli.serve_cmd", "serve"),
+    "diff": ("sovkg.cli.diff_cmd", "diff_command"),
+    "new-country": ("sovkg.cli.author_cmd", "new_country"),
+    "import": ("sovkg.cli.author_cmd", "import_sheet"),
+}
+
 
 def _say(message: str) -> None:
     """One line on stderr, secrets removed; never fails (stderr may be closed or not UTF-8)."""
@@ -29,7 +45,20 @@ class SovkgGroup(click.Group):
     sovkg's own errors carry their code (2 input, 3 endpoint or store, 4 output, 1 violations).
     An OSError that escaped is a write or read failure (exit 4). Anything else is a bug: a one-line
     message and exit 70, never a traceback (set SOVKG_DEBUG=1 to see it).
+
+    Each command's module is loaded on first use.
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in COMMANDS:
+            import importlib
+
+            module, attribute = COMMANDS[name]
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return self.commands.get(name)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -76,26 +105,6 @@ def cli(ctx: click.Context, project_dir: str | None) -> None:
 
 def project_of(ctx: click.Context) -> Project:
     return Project.locate(ctx.obj.get("project_dir") if ctx.obj else None)
-
-
-def _register() -> None:
-    from sovkg.cli import author_cmd, build_cmd, docs_cmd, load_cmd, query_cmd, serve_cmd, validate_cmd
-    from sovkg.cli.diff_cmd import diff_command
-
-    cli.add_command(build_cmd.build)
-    cli.add_command(validate_cmd.validate)
-    cli.add_command(query_cmd.query)
-    cli.add_command(query_cmd.queries)
-    cli.add_command(query_cmd.sparql)
-    cli.add_command(docs_cmd.docs)
-    cli.add_command(load_cmd.load)
-    cli.add_command(serve_cmd.serve)
-    cli.add_command(diff_command)
-    cli.add_command(author_cmd.new_country)
-    cli.add_command(author_cmd.import_sheet)
-
-
-_register()
 
 
 def main() -> None:

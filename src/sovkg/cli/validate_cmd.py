@@ -7,6 +7,7 @@ import sys
 import click
 
 from sovkg.build.pipeline import check, load_graphs
+from sovkg.build.validate import VALIDATORS
 from sovkg.cli.main import project_of
 from sovkg.errors import EXIT_OK, EXIT_VIOLATIONS
 from sovkg.reports.validation import as_json, as_text
@@ -14,8 +15,10 @@ from sovkg.reports.validation import as_json, as_text
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--validator", type=click.Choice(VALIDATORS), default="fast", show_default=True,
+              help="fast: each shape constraint as one SPARQL query; pyshacl: the reference validator (slow).")
 @click.pass_context
-def validate(ctx: click.Context, fmt: str) -> None:
+def validate(ctx: click.Context, fmt: str, validator: str) -> None:
     """Check the graph against the shapes, the checks, the vocabulary and the sources.
 
     \b
@@ -24,6 +27,6 @@ def validate(ctx: click.Context, fmt: str) -> None:
       sovkg validate --format json
     """
     project = project_of(ctx)
-    report = check(project, load_graphs(project))
+    report = check(project, load_graphs(project), validator=validator)
     click.echo(as_json(report, project.root) if fmt == "json" else as_text(report, project.root))
     sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)

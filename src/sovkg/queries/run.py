@@ -10,7 +10,6 @@ from sovkg.queries.engines import EmbeddedEngine, Engine, labels_from
 from sovkg.queries.form import SERVICE_REFUSED, query_form, uses_service
 from sovkg.queries.library import Library
 from sovkg.queries.params import bind
-from sovkg.queries.remote import RemoteEngine
 from sovkg.results.table import ResultTable
 from sovkg.store.endpoint import Endpoint
 
@@ -18,6 +17,8 @@ from sovkg.store.endpoint import Endpoint
 def engine_for(project: Project, endpoint: str | Endpoint | None = None, allow_service: bool = False) -> Engine:
     """The embedded store of the current build, or a remote endpoint if one is given."""
     if endpoint is not None:
+        from sovkg.queries.remote import RemoteEngine  # HTTP machinery only for remote questions
+
         return RemoteEngine(endpoint, allow_service=allow_service)
     return EmbeddedEngine(project.current_build())
 

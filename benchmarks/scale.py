@@ -1,0 +1,165 @@
+"""Benchmark: how sovkg grows with the graph, beside the naive rdflib pipeline.
+
+For each size it writes a synthetic world (``world.py``), then runs through the real entry point
+`sovkg build`, `sovkg validate` and every stored question, printing wall time and peak memory
+(resident set size) of each command. The naive pipeline on the same world (rdflib parse, owlrl
+closure, pySHACL, an rdflib query of dependencies-on-country) runs in a child process bounded by
+a timeout; the ratio compares it with `sovkg build` plus the same question.
+
+    python benchmarks/scale.py --sizes 10000,100000,300000,1000000 [--timeout 300] [--no-naive]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from world import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+HEADLINE = "dependencies-on-country"
+# Parameter values that name entities of the synthetic world.
+WORLD_PARAMS = {"evidence": ["entity=ModelUS0"], "ownership-chain": ["actor=DevUS0"],
+                "projects-involving-company": ["company=ChipVendor0"], "models-by-language": ["language=Langaaa"]}
+
+NAIVE = r"""
+import sys, time
+from pathlib import Path
+root = Path(sys.argv[1])
+t = time.perf_counter()
+import rdflib, owlrl, pyshacl
+g = rdflib.Graph()
+g.parse(root / "ontology" / "sovkg.ttl")
+for path in sorted((root / "kg").rglob("*.ttl")):
+    g.parse(path)
+print("parse", time.perf_counter() - t, len(g), flush=True)
+t = time.perf_counter()
+owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(g)
+print("reason", time.perf_counter() - t, len(g), flush=True)
+t = time.perf_counter()
+shapes = rdflib.Graph()
+for path in sorted((root / "shapes").glob("*.ttl")):
+    shapes.parse(path)
+conforms, _, _ = pyshacl.validate(g, shacl_graph=shapes, inference="none")
+print("validate", time.perf_counter() - t, conforms, flush=True)
+t = time.perf_counter()
+text = (root / "queries" / "dependencies-on-country.rq").read_text()
+rows = list(g.query(text, initBindings={"_country": rdflib.Literal("US")}))
+print("query", time.perf_counter() - t, len(rows), flush=True)
+"""
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    ok: bool
+    output: str
+
+
+def run(args: list[str], timeout: float, cwd: Path | None = None) -> Run:
+    """Run a command; its wall time, and its own peak resident memory from the kernel (wait4)."""
+    with tempfile.TemporaryFile("w+") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, text=True)
+        status, usage, killed = 0, None, False
+        while usage is None:
+            pid, status, rusage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                usage = rusage
+            elif time.perf_counter() - start > timeout and not killed:
+                # os.kill, not Popen.kill: that one reaps the child first, and wait4 needs it
+                os.kill(process.pid, signal.SIGKILL)
+                killed = True
+            else:
+                time.sleep(0.01)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        output = out.read()
+    return Run(seconds, usage.ru_maxrss / 1024, not killed and process.returncode in (0, 1), output)
+
+
+def sovkg(project: Path, *args: str, timeout: float) -> Run:
+    return run([sys.executable, "-m", "sovkg", "--project", str(project), *args], timeout)
+
+
+def stored_questions(project: Path) -> list[str]:
+    return sorted(p.stem for p in (project / "queries").glob("*.rq"))
+
+
+def show(name: str, result: Run, timeout: float) -> None:
+    figure = f"{result.seconds:8.2f} s" if result.ok else f"  > {timeout:5.0f} s" if result.seconds >= timeout \
+        else f"{result.seconds:8.2f} s FAILED"
+    print(f"  {name:46s} {figure}  {result.peak_mb:8.0f} MB", flush=True)
+
+
+def naive(project: Path, timeout: float) -> dict[str, float]:
+    """Step times of the naive pipeline; a step that did not finish in time is missing."""
+    result = run([sys.executable, "-c", NAIVE, str(project)], timeout)
+    steps = {}
+    for line in result.output.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[0] in ("parse", "reason", "validate", "query"):
+            steps[parts[0]] = float(parts[1])
+    steps["peak_mb"] = result.peak_mb
+    return steps
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds allowed to each command")
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive pipeline")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the worlds in this folder")
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start "
+          "(the machine may be shared); wall time and peak resident memory of each command")
+    with tempfile.TemporaryDirectory() as tmp:
+        base = args.keep or Path(tmp)
+        for size in (int(s) for s in args.sizes.split(",")):
+            project = base / f"world-{size}"
+            generate(size, project)
+            print(f"\nworld of about {size} asserted triples ({project})", flush=True)
+            build = sovkg(project, "build", timeout=args.timeout)
+            show("sovkg build", build, args.timeout)
+            if not build.ok:
+                print(build.output[-2000:])
+                continue
+            manifest = json.loads((project / "dist" / "current" / "build.json").read_text())
+            print(f"    triples {manifest['triples']}; in-process steps (s) {manifest['seconds']}")
+            show("sovkg validate", sovkg(project, "validate", timeout=args.timeout), args.timeout)
+            headline = 0.0
+            for name in stored_questions(project):
+                params = [arg for value in WORLD_PARAMS.get(name, []) for arg in ("-p", value)]
+                result = sovkg(project, "query", name, *params, timeout=args.timeout)
+                show(f"sovkg query {name}", result, args.timeout)
+                if name == HEADLINE:
+                    headline = result.seconds
+            if args.no_naive:
+                continue
+            steps = naive(project, args.timeout)
+            done = [k for k in ("parse", "reason", "validate", "query") if k in steps]
+            total = sum(steps[k] for k in done)
+            figures = ", ".join(f"{k} {steps[k]:.1f} s" for k in done)
+            ours = build.seconds + headline
+            if len(done) == 4:
+                print(f"  naive rdflib+owlrl+pySHACL+query           {total:8.2f} s  {steps['peak_mb']:8.0f} MB "
+                      f"({figures}); {total / ours:.1f}x sovkg build + {HEADLINE}", flush=True)
+            else:
+                print(f"  naive rdflib+owlrl+pySHACL+query             > {args.timeout:.0f} s  ({figures or 'no step'} "
+                      f"finished); more than {args.timeout / ours:.1f}x sovkg build + {HEADLINE}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

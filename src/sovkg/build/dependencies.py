@@ -1,0 +1,132 @@
+"""Qualified dependencies: each sovereign AI project, each actor it depends on, and how.
+
+The dependency questions (dependencies on a country, the sovereignty matrix, what-if) all ask the
+same thing first: for every project, which nodes it links to directly (its first hops, also
+through the versions of a model family), in which layer, and which actors those rest on through
+any chain of ``sov:dependsOn``. Asked as one SPARQL query with property paths inside UNIONs, an
+engine enumerates combinations and takes minutes on a large graph; computed once here, from the
+materialised closure, each question becomes a lookup. Written to the inferred graph as
+
+    [] sov:dependent :Project ; sov:firstHop :Hop ; sov:dependencyLayer sov:ChipsLayer ;
+       sov:dependee :Actor ; sov:pathLength 2 .
+
+The first hops follow the rules the questions state: a typed link is any sub-property of
+``sov:dependsOn`` but ``sov:familyDependsOn`` (a family's versions are followed instead), its layer
+the ``sov:inLayer`` of the property (with a label), or none; a plain ``sov:dependsOn`` counts only
+where no typed link, no version and no longer chain explains it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import deque
+
+import pyoxigraph as ox
+
+from sovkg.namespaces import ID_IRI, RDF_TYPE, RDFS_LABEL, SOV_IRI
+
+RDFS_SUBPROPERTY = "http://www.w3.org/2000/01/rdf-schema#subPropertyOf"
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+
+def _iri(name: str) -> ox.NamedNode:
+    return ox.NamedNode(SOV_IRI + name)
+
+
+def qualified_dependencies(store: ox.Store, asserted: set[ox.Triple] | None = None,
+                           superproperties: dict[str, set[str]] | None = None) -> list[ox.Triple]:
+    """The qualified dependency triples of every project, read from a store holding the asserted,
+    ontology and inferred triples (graph names ignored).
+
+    Args:
+        asserted: the asserted triples, whose links count as direct for ``sov:pathLength``; if
+            None, no path lengths are given.
+        superproperties: the closed sub-property hierarchy; read from the store if None.
+    """
+    depends_on = _iri("dependsOn")
+    family = _iri("familyDependsOn")
+    in_layer, has_version = _iri("inLayer"), _iri("hasVersion")
+    rdf_type, label = ox.NamedNode(RDF_TYPE), ox.NamedNode(RDFS_LABEL)
+
+    def objects(subject: object, predicate: ox.NamedNode) -> list[object]:
+        return [q.object for q in store.quads_for_pattern(subject, predicate, None)]
+
+    if superproperties is None:
+        from sovkg.build.reason import read_schema
+
+        superproperties = read_schema(store).superproperties
+    typed = {p for p, sups in superproperties.items() if depends_on.value in sups}
+    direct_typed = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDFS_SUBPROPERTY), depends_on)
+                    if isinstance(q.subject, ox.NamedNode) and q.subject != depends_on}
+    layers: dict[str, list[ox.NamedNode | None]] = {}
+    for prop in typed:
+        named = [layer for layer in objects(ox.NamedNode(prop), in_layer)
+                 if isinstance(layer, ox.NamedNode) and objects(layer, label)]
+        layers[prop] = named or [None]
+    actors = {q.subject for q in store.quads_for_pattern(None, rdf_type, _iri("Actor"))}
+    depends: dict[object, set[object]] = {}
+
+    def reached(node: object) -> set[object]:
+        if node not in depends:
+            depends[node] = set(objects(node, depends_on))
+        return depends[node]
+
+    direct: dict[object, set[object]] = {}
+    if asserted is not None:
+        links = typed | {depends_on.value}
+        for triple in asserted:
+            if triple.predicate.value in links:
+                direct.setdefault(triple.subject, set()).add(triple.object)
+    distances: dict[object, dict[object, int]] = {}
+
+    def distance(start: object) -> dict[object, int]:
+        if start not in distances:
+            seen = {start: 0}
+            todo = deque([start])
+            while todo:
+                node = todo.popleft()
+                for target in direct.get(node, ()):
+                    if target not in seen:
+                        seen[target] = seen[node] + 1
+                        todo.append(target)
+            distances[start] = seen
+        return distances[start]
+
+    projects = sorted({q.subject for q in store.quads_for_pattern(None, rdf_type, _iri("SovereignAIProject"))
+                       if objects(q.subject, _iri("isSovereignEffortOf"))}, key=str)
+    triples: list[ox.Triple] = []
+    for project in projects:
+        hops: set[tuple[object, ox.NamedNode | None]] = set()
+        versions = objects(project, has_version)
+        by_target: dict[object, set[str]] = {}
+        for source in (project, *versions):
+            for quad in store.quads_for_pattern(source, None, None):
+                prop = quad.predicate.value
+                if source == project:
+                    by_target.setdefault(quad.object, set()).add(prop)
+                if prop in typed and quad.predicate != family:
+                    hops.update((quad.object, layer) for layer in layers[prop])
+        plain = reached(project)
+        versions_reach = set().union(*(reached(v) for v in versions)) if versions else set()
+        for hop in plain:
+            if by_target.get(hop, set()) & direct_typed or hop in versions_reach:
+                continue
+            if any(hop in reached(middle) for middle in plain if middle != hop):
+                continue
+            hops.add((hop, None))
+        for hop, layer in hops:
+            rested = {a for a in reached(hop) if a in actors}
+            if hop in actors:
+                rested.add(hop)
+            for actor in rested:
+                key = f"{project.value} {hop} {layer.value if layer else ''} {actor}"
+                node = ox.NamedNode(f"{ID_IRI}dependency/{hashlib.sha1(key.encode()).hexdigest()[:20]}")
+                triples += [ox.Triple(node, _iri("dependent"), project), ox.Triple(node, _iri("firstHop"), hop),
+                            ox.Triple(node, _iri("dependee"), actor)]
+                if layer is not None:
+                    triples.append(ox.Triple(node, _iri("dependencyLayer"), layer))
+                steps = distance(hop).get(actor) if asserted is not None else None
+                if steps is not None:
+                    length = ox.Literal(str(steps + 1), datatype=XSD_INTEGER)
+                    triples.append(ox.Triple(node, _iri("pathLength"), length))
+    return triples

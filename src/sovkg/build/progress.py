@@ -1,0 +1,83 @@
+"""Steps of a long build, shown on a terminal and nowhere else.
+
+A build of a large graph takes a minute; a user at a terminal should see that it is moving. Once
+a build has run for ``delay`` seconds (``SOVKG_PROGRESS_DELAY``, default 2), the current step and
+its elapsed time are redrawn on one line of standard error, and each finished step is written on
+its own line. Piped or redirected output (a script, CI) shows nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+
+class Progress:
+    """Reports build steps; a no-op unless the stream is a terminal."""
+
+    def __init__(self, stream: TextIO | None = None, delay: float | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        if delay is None:
+            try:
+                delay = float(os.environ.get("SOVKG_PROGRESS_DELAY", "2"))
+            except ValueError:
+                delay = 2.0
+        self.delay = delay
+        self.start = time.perf_counter()
+        self._current: tuple[str, float] | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._shown = False
+        self._ticker: threading.Thread | None = None
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Time one named step (parse, reason, validate, write, store)."""
+        if not self.enabled:
+            yield
+            return
+        if self._ticker is None:
+            self._ticker = threading.Thread(target=self._tick, daemon=True)
+            self._ticker.start()
+        began = time.perf_counter()
+        with self._lock:
+            self._current = (name, began)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._current = None
+                if self._shown:
+                    self._write(f"\r\x1b[K  {name:9s} {time.perf_counter() - began:7.1f} s\n")
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join(timeout=1)
+            with self._lock:
+                if self._shown:
+                    self._write("\r\x1b[K")
+
+    def _tick(self) -> None:
+        while not self._stop.wait(0.25):
+            with self._lock:
+                if self._current is None or time.perf_counter() - self.start < self.delay:
+                    continue
+                if not self._shown:
+                    self._shown = True
+                    self._write(f"sovkg build: {time.perf_counter() - self.start:.1f} s so far\n")
+                name, began = self._current
+                self._write(f"\r\x1b[K  {name:9s} {time.perf_counter() - began:7.1f} s ...")
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):  # the terminal went away: the build goes on quietly
+            self.enabled = False
