@@ -174,8 +174,8 @@ def renders(literal: ox.Literal, quotes: Iterable[str]) -> bool:
 
 
 def names(quote: str, name: str) -> bool:
-    """Whether a quote names something, case aside, as whole words."""
-    pattern = r"(?<!\w)" + re.escape(normalise(name)) + r"(?!\w)"
+    """Whether a quote names something, case aside, as whole words (a plural or possessive too)."""
+    pattern = r"(?<!\w)" + re.escape(normalise(name)) + r"(?:'?s)?(?!\w)"
     return re.search(pattern, normalise(quote), re.IGNORECASE) is not None
 
 
@@ -319,6 +319,10 @@ def _check_link(index: _Facts, summary: SupportSummary, authors: dict[str, set[s
         return []
     target_names = index.names_of(target)
     if any(names(q, n) for e in covering for q in e.quotes for n in target_names):
+        return []
+    own = {normalise(q) for e in index.evidence(target) for q in e.quotes}
+    if own & {normalise(q) for e in covering for q in e.quotes}:
+        summary.allow(f"{RULE_LINKS}: the target is unnamed in the source and attested by the same quote")
         return []
     if any(target_names & authors.get(e.source or "", set()) for e in covering):
         summary.allow(f"{RULE_LINKS}: the target is the author of the cited source")
