@@ -105,8 +105,8 @@ _MONTHS = {name: number for number, name in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"), start=1)}
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
-_FIGURE = re.compile(rf"(?<![\w.]){_NUM}(?:\s*-\s*{_NUM})?\s*(percent|%|trillion|billion|million|thousand|bn|b|m|k)?(?![a-z])",
-                     re.IGNORECASE)
+_UNIT = r"(percent|%|trillion|billion|million|thousand|bn|b|m|k)"
+_FIGURE = re.compile(rf"(?<![\w.]){_NUM}(?:\s*-\s*{_NUM})?\s*{_UNIT}?(?![a-z])", re.IGNORECASE)
 _WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b(?:\s+(trillion|billion|million|thousand|percent))?",
                    re.IGNORECASE)
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:(\d{1,2}),\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
