@@ -586,7 +586,8 @@ def test_nvidia_designer_claims_rest_on_a_stating_quote_or_common_knowledge(stor
         <{node}> sov:hasEvidence ?e .
         FILTER(NOT EXISTS {{ ?e sov:supports ?any }} || EXISTS {{ ?e sov:supports sov:designedBy }}
                || EXISTS {{ ?e sov:supports sov:producedBy }})
-        OPTIONAL {{ ?e sov:provenanceKind ?kind }} OPTIONAL {{ ?e sov:quote ?quote }} OPTIONAL {{ ?e sov:note ?note }} }}""")
+        OPTIONAL {{ ?e sov:provenanceKind ?kind }} OPTIONAL {{ ?e sov:quote ?quote }}
+        OPTIONAL {{ ?e sov:note ?note }} }}""")
     assert covering
     for row in covering:
         assert ("nvidia" in str(row["quote"]).lower()) or (
@@ -702,7 +703,8 @@ def test_claims_and_goals_are_claims_attributed_to_who_makes_them(store: ox.Stor
 
 
 def test_figures_of_source_003_code_are_illustrative_claims(store: ox.Store) -> None:
-    rows = select(store, """SELECT ?c ?v (SUM(IF(EXISTS { ?e sov:provenanceKind sov:IllustrativeFigure }, 0, 1)) AS ?firm)
+    rows = select(store, """SELECT ?c ?v
+        (SUM(IF(EXISTS { ?e sov:provenanceKind sov:IllustrativeFigure }, 0, 1)) AS ?firm)
         WHERE { ?c a sov:Claim ; sov:value ?v ; sov:hasEvidence ?e ; sov:hasEvidence/sov:source :src003 }
         GROUP BY ?c ?v""")
     values = {float(r["v"]) for r in rows}
