@@ -32,6 +32,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -53,6 +54,8 @@ _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "l
                               "positiveInteger")}
 _DATES = {XSD + t for t in ("gYear", "gYearMonth", "date")}
 _NAME_PROPERTIES = (RDFS_LABEL, SKOS + "altLabel", SKOS + "hiddenLabel")
+_HAS_EVIDENCE, _QUOTE, _SOURCE, _LOCATOR = str(SOV.hasEvidence), str(SOV.quote), str(SOV.source), str(SOV.locator)
+_SUPPORTS, _KIND, _NOTE = str(SOV.supports), str(SOV.provenanceKind), str(SOV.note)
 # Links that tie a node to its own qualified facts, evidence or ontology terms are not claims
 # about a named entity, so the link rule does not look at them.
 _NOT_ENTITY_CLASSES = (str(SOV.QualifiedFact), str(SOV.SourceDocument), str(SOV.Evidence))
@@ -113,9 +116,16 @@ _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:(\d{1,2}),\s+)?((
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?\b")
 
 
+@lru_cache(maxsize=4096)
+def _normal(text: str) -> str:
+    """A quote or label in the form quotes are compared in (cached: each is read many times)."""
+    return normalise(text)
+
+
+@lru_cache(maxsize=4096)
 def _plain(text: str) -> str:
     """Quote text made easy to read numbers from: code's ``280_000`` becomes ``280000``."""
-    text = re.sub(r"(?<=\d)_(?=\d)", "", normalise(text))
+    text = re.sub(r"(?<=\d)_(?=\d)", "", _normal(text))
     return text.replace("_", " ")
 
 
@@ -175,8 +185,12 @@ def renders(literal: ox.Literal, quotes: Iterable[str]) -> bool:
 
 def names(quote: str, name: str) -> bool:
     """Whether a quote names something, case aside, as whole words (a plural or possessive too)."""
-    pattern = r"(?<!\w)" + re.escape(normalise(name)) + r"(?:'?s)?(?!\w)"
-    return re.search(pattern, normalise(quote), re.IGNORECASE) is not None
+    return _name_pattern(name).search(_normal(quote)) is not None
+
+
+@lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(_normal(name)) + r"(?:'?s)?(?!\w)", re.IGNORECASE)
 
 
 def name_forms(label: str) -> set[str]:
@@ -206,22 +220,22 @@ class _Facts:
 
     def evidence(self, node: ox.NamedNode | ox.BlankNode) -> list[_Evidence]:
         found = []
-        for node_e in self.values(node, str(SOV.hasEvidence)):
+        for node_e in self.values(node, _HAS_EVIDENCE):
             if isinstance(node_e, ox.Literal):
                 continue
             evidence = _Evidence(node_e)
             for predicate, value in self.by_subject.get(node_e, ()):
-                if predicate == str(SOV.quote):
+                if predicate == _QUOTE:
                     evidence.quotes.append(value.value)
-                elif predicate == str(SOV.source):
+                elif predicate == _SOURCE:
                     evidence.source = value.value
-                elif predicate == str(SOV.locator):
+                elif predicate == _LOCATOR:
                     evidence.locator = value.value
-                elif predicate == str(SOV.supports):
+                elif predicate == _SUPPORTS:
                     evidence.supports.add(value.value)
-                elif predicate == str(SOV.provenanceKind):
+                elif predicate == _KIND:
                     evidence.kind = value.value
-                elif predicate == str(SOV.note):
+                elif predicate == _NOTE:
                     evidence.note = value.value
             found.append(evidence)
         return found
@@ -320,8 +334,8 @@ def _check_link(index: _Facts, summary: SupportSummary, authors: dict[str, set[s
     target_names = index.names_of(target)
     if any(names(q, n) for e in covering for q in e.quotes for n in target_names):
         return []
-    own = {normalise(q) for e in index.evidence(target) for q in e.quotes}
-    if own & {normalise(q) for e in covering for q in e.quotes}:
+    own = {_normal(q) for e in index.evidence(target) for q in e.quotes}
+    if own & {_normal(q) for e in covering for q in e.quotes}:
         summary.allow(f"{RULE_LINKS}: the target is unnamed in the source and attested by the same quote")
         return []
     if any(target_names & authors.get(e.source or "", set()) for e in covering):
@@ -345,10 +359,12 @@ def _check_locators(index: _Facts, summary: SupportSummary, sources_dir: Path) -
             path = sources_dir / names_[0].value if names_ else None
             if path is None or not path.is_file():
                 continue  # the quote check reports a missing text
-            text = texts.setdefault(path, normalise(path.read_text(encoding="utf-8")))
+            if path not in texts:
+                texts[path] = normalise(path.read_text(encoding="utf-8"))
+            text = texts[path]
             for quote in evidence.quotes:
                 summary.checked[RULE_LOCATORS] += 1
-                count = _occurrences(text, normalise(quote))
+                count = _occurrences(text, _normal(quote))
                 if count > 1 and not evidence.locator:
                     problems.append(SupportProblem(
                         RULE_LOCATORS, evidence.node, str(SOV.quote), quote,
