@@ -80,10 +80,13 @@ class SupportSummary:
 
     checked: dict[str, int] = field(default_factory=lambda: {RULE_NUMBERS: 0, RULE_LINKS: 0, RULE_LOCATORS: 0})
     exceptions: dict[str, int] = field(default_factory=dict)
+    allowed: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def allow(self, reason: str) -> None:
+    def allow(self, reason: str, node: object, path: str, value: str) -> None:
+        """Count a fact let pass by a documented exception, and keep it for the report."""
         self.exceptions[reason] = self.exceptions.get(reason, 0) + 1
+        self.allowed.append({"rule": reason, "node": getattr(node, "value", str(node)), "path": path, "value": value})
 
 
 @dataclass
@@ -314,7 +317,7 @@ def _check_number(index: _Facts, summary: SupportSummary, node: ox.NamedNode | o
     covering = index.covering(evidence, predicate)
     for e in covering:
         if e.kind in _UNQUOTED_NUMERIC_KINDS and e.note:
-            summary.allow(f"{RULE_NUMBERS}: rests on {_local(e.kind)} with a note")
+            summary.allow(f"{RULE_NUMBERS}: rests on {_local(e.kind)} with a note", node, predicate, value.value)
             return []
     quotes = [q for e in covering for q in e.quotes]
     if quotes and renders(value, quotes):
@@ -336,10 +339,11 @@ def _check_link(index: _Facts, summary: SupportSummary, authors: dict[str, set[s
         return []
     own = {_normal(q) for e in index.evidence(target) for q in e.quotes}
     if own & {_normal(q) for e in covering for q in e.quotes}:
-        summary.allow(f"{RULE_LINKS}: the target is unnamed in the source and attested by the same quote")
+        summary.allow(f"{RULE_LINKS}: the target is unnamed in the source and attested by the same quote",
+                      node, predicate, target.value)
         return []
     if any(target_names & authors.get(e.source or "", set()) for e in covering):
-        summary.allow(f"{RULE_LINKS}: the target is the author of the cited source")
+        summary.allow(f"{RULE_LINKS}: the target is the author of the cited source", node, predicate, target.value)
         return []
     shown = sorted(target_names, key=len)[0] if target_names else target.value
     message = (f"no quote covering {_prefixed(predicate)} names {shown!r}, and no evidence for it "

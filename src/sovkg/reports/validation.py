@@ -54,5 +54,5 @@ def as_json(report: Report, root: Path) -> str:
         "violations": [v.as_dict(root) for v in report.violations],
         "support": None if report.support is None else {
             "checked": report.support.checked, "exceptions": report.support.exceptions,
-            "warnings": report.support.warnings},
+            "allowed": report.support.allowed, "warnings": report.support.warnings},
     }, indent=2, ensure_ascii=False)
