@@ -48,7 +48,14 @@ def fixture_project(tmp_path: Path, fixture: Path) -> Project:
 
 def validate_fixture(tmp_path: Path, fixture: Path) -> Report:
     project = fixture_project(tmp_path, fixture)
-    return check(project, load_graphs(project))
+    return without_support_rules(check(project, load_graphs(project)))
+
+
+def without_support_rules(report: Report) -> Report:
+    """The report without the support rules: shape and check fixtures carry placeholder quotes,
+    and the support rules have tiny fixtures of their own (tests/test_support.py)."""
+    report.violations = [v for v in report.violations if not v.rule.startswith("support:")]
+    return report
 
 
 def test_every_shape_has_a_valid_and_an_invalid_fixture() -> None:

@@ -46,6 +46,14 @@ class SOV(metaclass=_DefinedTerms):
     isoCode: object
     isSovereignEffortOf: object
     dependsOn: object
+    # Used by the support rules (sovkg.build.support).
+    locator: object
+    note: object
+    QualifiedFact: object
+    Evidence: object
+    IllustrativeFigure: object
+    ReferenceStandard: object
+    DerivedFigure: object
 
 
 PREFIXES: dict[str, str] = {

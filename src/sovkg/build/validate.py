@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from sovkg.build.parse import Location, SourceIndex
+from sovkg.build.support import SupportSummary, check_support
 from sovkg.build.vocabulary import ontology_problems, undeclared_terms
 from sovkg.errors import InputError
 from sovkg.namespaces import INFERRED_GRAPH, RDFS_LABEL
@@ -59,6 +60,7 @@ class Report:
     violations: list[Violation] = field(default_factory=list)
     quotes_checked: int = 0
     sources_dir: Path | None = None
+    support: SupportSummary | None = None
 
     @property
     def conforms(self) -> bool:
@@ -236,6 +238,11 @@ def validate(ontology: list[ox.Quad], facts: list[ox.Quad], inferred: list[ox.Tr
             location = _quote_location(index, problem.quote) or location
             report.violations.append(Violation("quotes: every quote occurs in its source", name, label,
                                                "quote", problem.quote, problem.reason, location))
+    report.support, problems = check_support(ontology, facts, sources_dir)
+    for problem in problems:
+        name, label, location = describer.describe(problem.node, problem.path, problem.value)
+        report.violations.append(Violation(problem.rule, name, label, problem.path and _local(problem.path),
+                                           problem.value, problem.message, location))
     return report
 
 

@@ -40,6 +40,8 @@ def as_text(report: Report, root: Path) -> str:
         lines.append("Quotes were not checked: no sources folder found (set SOVKG_SOURCES).")
     else:
         lines.append(f"Quotes checked against the source texts: {report.quotes_checked}.")
+    if report.support is not None:
+        lines.extend(f"Warning: {warning}." for warning in report.support.warnings)
     return "\n".join(lines)
 
 
@@ -50,4 +52,7 @@ def as_json(report: Report, root: Path) -> str:
         "quotes_checked": report.quotes_checked,
         "sources_checked": report.sources_dir is not None,
         "violations": [v.as_dict(root) for v in report.violations],
+        "support": None if report.support is None else {
+            "checked": report.support.checked, "exceptions": report.support.exceptions,
+            "allowed": report.support.allowed, "warnings": report.support.warnings},
     }, indent=2, ensure_ascii=False)

@@ -1,0 +1,392 @@
+"""Check mechanically that each fact's evidence supports it.
+
+The quote check (:mod:`sovkg.sources.quotes`) proves that a quote occurs in its source; these
+rules check that the quote says what the fact says:
+
+* **numbers**: a numeric or dated fact (an amount, a count, a share, a year) is supported only if
+  one of the quotes covering it renders its number in some form: ``1,528`` or ``1528``;
+  ``$100 million``, ``100,000,000`` or ``$2.6B``; ``15 percent``, ``15%`` or ``0.15``; ``eight``;
+  ``October 2024`` or ``2024-10``.
+* **links**: a link from a fact to a named entity (home country, vendor, funder, ...) is supported
+  only if one of the quotes covering it names the target by its label, alternative label or hidden
+  label (a label's parenthesised part and the label without it count as names), or the evidence
+  is marked common knowledge or illustrative.
+* **locators**: a quote that occurs more than once in its source text must say where with
+  ``sov:locator``. This rule needs the source texts and is skipped, with a warning, without them.
+
+An evidence *covers* a property when it has no ``sov:supports`` (it covers the whole node) or
+when it supports that property or one of its super-properties. Two kinds of exception are
+built into the rules, each documented in ``kg/README.md`` and counted in the summary:
+numeric facts resting on common knowledge, a reference standard or on a curator's derivation
+(``sov:DerivedFigure`` with a ``sov:note`` saying how), and links whose target is the author of
+the cited source (the source speaks for its author: "author's estimate").
+
+The rules read only the asserted facts and the ontology, so they run in well under a second;
+parsing numbers out of prose is hand-written because no library reads "$7.4 million",
+"2 percent" and "$280B" alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from sovkg.namespaces import ID_IRI, RDF_TYPE, RDFS_LABEL, SOV, SOV_IRI
+from sovkg.sources.quotes import normalise
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDFS_SUBPROPERTY = "http://www.w3.org/2000/01/rdf-schema#subPropertyOf"
+RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+DCTERMS_CREATOR = "http://purl.org/dc/terms/creator"
+
+RULE_NUMBERS = "support: a numeric fact's quotes render its number"
+RULE_LINKS = "support: a link's quotes name its target"
+RULE_LOCATORS = "support: a repeated quote carries a locator"
+
+_NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger",
+                              "positiveInteger")}
+_DATES = {XSD + t for t in ("gYear", "gYearMonth", "date")}
+_NAME_PROPERTIES = (RDFS_LABEL, SKOS + "altLabel", SKOS + "hiddenLabel")
+_HAS_EVIDENCE, _QUOTE, _SOURCE, _LOCATOR = str(SOV.hasEvidence), str(SOV.quote), str(SOV.source), str(SOV.locator)
+_SUPPORTS, _KIND, _NOTE = str(SOV.supports), str(SOV.provenanceKind), str(SOV.note)
+# Links that tie a node to its own qualified facts, evidence or ontology terms are not claims
+# about a named entity, so the link rule does not look at them.
+_NOT_ENTITY_CLASSES = (str(SOV.QualifiedFact), str(SOV.SourceDocument), str(SOV.Evidence))
+_UNQUOTED_NUMERIC_KINDS = (str(SOV.CommonKnowledge), str(SOV.ReferenceStandard), str(SOV.DerivedFigure))
+_UNNAMED_LINK_KINDS = (str(SOV.CommonKnowledge), str(SOV.IllustrativeFigure), str(SOV.ReferenceStandard))
+
+
+@dataclass(frozen=True)
+class SupportProblem:
+    """A fact (node, property, value) that its evidence does not support."""
+
+    rule: str
+    node: ox.NamedNode | ox.BlankNode
+    path: str | None
+    value: str | None
+    message: str
+
+
+@dataclass
+class SupportSummary:
+    """How many facts each rule looked at, and which it let pass by a documented exception."""
+
+    checked: dict[str, int] = field(default_factory=lambda: {RULE_NUMBERS: 0, RULE_LINKS: 0, RULE_LOCATORS: 0})
+    exceptions: dict[str, int] = field(default_factory=dict)
+    allowed: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def allow(self, reason: str, node: object, path: str, value: str) -> None:
+        """Count a fact let pass by a documented exception, and keep it for the report."""
+        self.exceptions[reason] = self.exceptions.get(reason, 0) + 1
+        self.allowed.append({"rule": reason, "node": getattr(node, "value", str(node)), "path": path, "value": value})
+
+
+@dataclass
+class _Evidence:
+    node: ox.BlankNode | ox.NamedNode
+    quotes: list[str] = field(default_factory=list)
+    source: str | None = None
+    locator: str | None = None
+    supports: set[str] = field(default_factory=set)
+    kind: str | None = None
+    note: str | None = None
+
+
+# ---------------------------------------------------------------- numbers in text
+
+_SCALES = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "m": 1e6,
+           "thousand": 1e3, "k": 1e3}
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "first": 1, "second": 2,
+          "third": 3, "fourth": 4, "fifth": 5, "half": 0.5, "dozen": 12}
+_MONTHS = {name: number for number, name in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"), start=1)}
+_NUM = r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
+_UNIT = r"(percent|%|trillion|billion|million|thousand|bn|b|m|k)"
+_FIGURE = re.compile(rf"(?<![\w.]){_NUM}(?:\s*-\s*{_NUM})?\s*{_UNIT}?(?![a-z])", re.IGNORECASE)
+_WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b(?:\s+(trillion|billion|million|thousand|percent))?",
+                   re.IGNORECASE)
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:(\d{1,2}),\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
+_ISO_DATE = re.compile(r"\b((?:19|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?\b")
+
+
+@lru_cache(maxsize=4096)
+def _normal(text: str) -> str:
+    """A quote or label in the form quotes are compared in (cached: each is read many times)."""
+    return normalise(text)
+
+
+@lru_cache(maxsize=4096)
+def _plain(text: str) -> str:
+    """Quote text made easy to read numbers from: code's ``280_000`` becomes ``280000``."""
+    text = re.sub(r"(?<=\d)_(?=\d)", "", _normal(text))
+    return text.replace("_", " ")
+
+
+def numbers_in(text: str) -> set[float]:
+    """Every value a text renders: as written, scaled by its unit word, and percentages as fractions."""
+    text = _plain(text)
+    found: set[float] = set()
+    for match in _FIGURE.finditer(text):
+        unit = (match.group(5) or "").lower()
+        for whole, fraction in ((match.group(1), match.group(2)), (match.group(3), match.group(4))):
+            if whole is None:
+                continue
+            value = float(whole.replace(",", "") + (fraction or ""))
+            found.add(value)
+            if unit in ("percent", "%"):
+                found.add(value / 100)
+            elif unit in _SCALES:
+                found.add(value * _SCALES[unit])
+    for match in _WORD.finditer(text):
+        value = float(_WORDS[match.group(1).lower()])
+        unit = (match.group(2) or "").lower()
+        found.add(value)
+        if unit == "percent":
+            found.add(value / 100)
+        elif unit in _SCALES:
+            found.add(value * _SCALES[unit])
+    return found
+
+
+def dates_in(text: str) -> set[str]:
+    """Every year, year-month and date a text renders, in ISO form (2024, 2024-10, 2024-10-01)."""
+    text = _plain(text)
+    found: set[str] = set()
+    for match in _MONTH_YEAR.finditer(text):
+        month = f"{match.group(3)}-{_MONTHS[match.group(1).lower()]:02d}"
+        found.update({match.group(3), month})
+        if match.group(2):
+            found.add(f"{month}-{int(match.group(2)):02d}")
+    for match in _ISO_DATE.finditer(text):
+        year, month, day = match.groups()
+        found.add(year)
+        if month:
+            found.add(f"{year}-{month}")
+            if day:
+                found.add(f"{year}-{month}-{day}")
+    return found
+
+
+def renders(literal: ox.Literal, quotes: Iterable[str]) -> bool:
+    """Whether any quote renders the literal's number or date."""
+    datatype = literal.datatype.value
+    if datatype in _DATES:
+        return any(literal.value in dates_in(q) for q in quotes)
+    value = float(literal.value)
+    return any(abs(value - found) <= 1e-9 * max(abs(value), 1.0) for q in quotes for found in numbers_in(q))
+
+
+def names(quote: str, name: str) -> bool:
+    """Whether a quote names something, case aside, as whole words (a plural or possessive too)."""
+    return _name_pattern(name).search(_normal(quote)) is not None
+
+
+@lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(_normal(name)) + r"(?:'?s)?(?!\w)", re.IGNORECASE)
+
+
+def name_forms(label: str) -> set[str]:
+    """A label, the label without its parenthesised part, and that part: "Amazon Web Services (AWS)"."""
+    forms = {label}
+    match = re.fullmatch(r"(.+?)\s*\(([^()]+)\)\s*", label)
+    if match:
+        forms.update({match.group(1), match.group(2)})
+    return {f for f in forms if f.strip()}
+
+
+# ---------------------------------------------------------------- the rules
+
+class _Facts:
+    """The asserted facts indexed for the rules."""
+
+    def __init__(self, ontology: list[ox.Quad], facts: list[ox.Quad]) -> None:
+        self.by_subject: dict[ox.NamedNode | ox.BlankNode, list[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal]]]
+        self.by_subject = defaultdict(list)
+        for quad in facts:
+            self.by_subject[quad.subject].append((quad.predicate.value, quad.object))
+        self.super_properties = _closure(ontology, RDFS_SUBPROPERTY)
+        self.super_classes = _closure(ontology, RDFS_SUBCLASS)
+
+    def values(self, node: object, predicate: str) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
+        return [o for p, o in self.by_subject.get(node, ()) if p == predicate]  # type: ignore[call-overload]
+
+    def evidence(self, node: ox.NamedNode | ox.BlankNode) -> list[_Evidence]:
+        found = []
+        for node_e in self.values(node, _HAS_EVIDENCE):
+            if isinstance(node_e, ox.Literal):
+                continue
+            evidence = _Evidence(node_e)
+            for predicate, value in self.by_subject.get(node_e, ()):
+                if predicate == _QUOTE:
+                    evidence.quotes.append(value.value)
+                elif predicate == _SOURCE:
+                    evidence.source = value.value
+                elif predicate == _LOCATOR:
+                    evidence.locator = value.value
+                elif predicate == _SUPPORTS:
+                    evidence.supports.add(value.value)
+                elif predicate == _KIND:
+                    evidence.kind = value.value
+                elif predicate == _NOTE:
+                    evidence.note = value.value
+            found.append(evidence)
+        return found
+
+    def covering(self, evidence: list[_Evidence], predicate: str) -> list[_Evidence]:
+        supers = self.super_properties.get(predicate, set()) | {predicate}
+        return [e for e in evidence if not e.supports or e.supports & supers]
+
+    def is_entity(self, node: ox.NamedNode) -> bool:
+        if not node.value.startswith(ID_IRI):
+            return False
+        types: set[str] = set()
+        for cls in self.values(node, RDF_TYPE):
+            types |= self.super_classes.get(cls.value, set()) | {cls.value}
+        return not types & set(_NOT_ENTITY_CLASSES)
+
+    def names_of(self, node: ox.NamedNode) -> set[str]:
+        forms: set[str] = set()
+        for predicate in _NAME_PROPERTIES:
+            for label in self.values(node, predicate):
+                forms |= name_forms(label.value)
+        return forms
+
+
+def _closure(ontology: list[ox.Quad], predicate: str) -> dict[str, set[str]]:
+    """Each term's ancestors along ``predicate`` (sub-property or sub-class), itself excluded."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    for quad in ontology:
+        if quad.predicate.value == predicate and isinstance(quad.object, ox.NamedNode):
+            parents[quad.subject.value].add(quad.object.value)
+    closure: dict[str, set[str]] = {}
+    for term in list(parents):
+        seen: set[str] = set()
+        todo = list(parents[term])
+        while todo:
+            parent = todo.pop()
+            if parent not in seen:
+                seen.add(parent)
+                todo.extend(parents.get(parent, ()))
+        closure[term] = seen
+    return closure
+
+
+def check_support(ontology: list[ox.Quad], facts: list[ox.Quad],
+                  sources_dir: Path | None) -> tuple[SupportSummary, list[SupportProblem]]:
+    """Run the three support rules over the asserted facts.
+
+    Returns:
+        The summary (facts checked per rule, exceptions allowed, warnings) and the problems found.
+    """
+    index = _Facts(ontology, facts)
+    summary = SupportSummary()
+    problems: list[SupportProblem] = []
+    authors = {str(s.value): {v.value for v in index.values(s, DCTERMS_CREATOR)}
+               for s in list(index.by_subject) if index.values(s, DCTERMS_CREATOR)}
+    for node in list(index.by_subject):
+        evidence = index.evidence(node)
+        if not evidence:
+            continue
+        for predicate, value in index.by_subject[node]:
+            if isinstance(value, ox.Literal) and (value.datatype.value in _NUMERIC or value.datatype.value in _DATES):
+                problems.extend(_check_number(index, summary, node, predicate, value, evidence))
+            elif isinstance(value, ox.NamedNode) and predicate not in (RDF_TYPE, str(SOV.hasEvidence)) \
+                    and index.is_entity(value):
+                problems.extend(_check_link(index, summary, authors, node, predicate, value, evidence))
+    if sources_dir is None:
+        summary.warnings.append(f"rule skipped: {RULE_LOCATORS}: no sources folder found (set SOVKG_SOURCES)")
+    else:
+        problems.extend(_check_locators(index, summary, sources_dir))
+    return summary, problems
+
+
+def _check_number(index: _Facts, summary: SupportSummary, node: ox.NamedNode | ox.BlankNode, predicate: str,
+                  value: ox.Literal, evidence: list[_Evidence]) -> list[SupportProblem]:
+    summary.checked[RULE_NUMBERS] += 1
+    covering = index.covering(evidence, predicate)
+    for e in covering:
+        if e.kind in _UNQUOTED_NUMERIC_KINDS and e.note:
+            summary.allow(f"{RULE_NUMBERS}: rests on {_local(e.kind)} with a note", node, predicate, value.value)
+            return []
+    quotes = [q for e in covering for q in e.quotes]
+    if quotes and renders(value, quotes):
+        return []
+    message = (f"no quote covering {_prefixed(predicate)} renders {value.value}" if quotes else
+               f"no evidence with a quote covers {_prefixed(predicate)} = {value.value}")
+    return [SupportProblem(RULE_NUMBERS, node, predicate, value.value, message)]
+
+
+def _check_link(index: _Facts, summary: SupportSummary, authors: dict[str, set[str]],
+                node: ox.NamedNode | ox.BlankNode, predicate: str, target: ox.NamedNode,
+                evidence: list[_Evidence]) -> list[SupportProblem]:
+    summary.checked[RULE_LINKS] += 1
+    covering = index.covering(evidence, predicate)
+    if any(e.kind in _UNNAMED_LINK_KINDS for e in covering):
+        return []
+    target_names = index.names_of(target)
+    if any(names(q, n) for e in covering for q in e.quotes for n in target_names):
+        return []
+    own = {_normal(q) for e in index.evidence(target) for q in e.quotes}
+    if own & {_normal(q) for e in covering for q in e.quotes}:
+        summary.allow(f"{RULE_LINKS}: the target is unnamed in the source and attested by the same quote",
+                      node, predicate, target.value)
+        return []
+    if any(target_names & authors.get(e.source or "", set()) for e in covering):
+        summary.allow(f"{RULE_LINKS}: the target is the author of the cited source", node, predicate, target.value)
+        return []
+    shown = sorted(target_names, key=len)[0] if target_names else target.value
+    message = (f"no quote covering {_prefixed(predicate)} names {shown!r}, and no evidence for it "
+               "is marked common knowledge or illustrative")
+    return [SupportProblem(RULE_LINKS, node, predicate, target.value, message)]
+
+
+def _check_locators(index: _Facts, summary: SupportSummary, sources_dir: Path) -> list[SupportProblem]:
+    files = {s.value: index.values(s, str(SOV.fileName)) for s in index.by_subject if isinstance(s, ox.NamedNode)}
+    problems = []
+    texts: dict[Path, str] = {}
+    for node in list(index.by_subject):
+        for evidence in index.evidence(node):
+            if not evidence.quotes or evidence.source is None:
+                continue
+            names_ = files.get(evidence.source) or []
+            path = sources_dir / names_[0].value if names_ else None
+            if path is None or not path.is_file():
+                continue  # the quote check reports a missing text
+            if path not in texts:
+                texts[path] = normalise(path.read_text(encoding="utf-8"))
+            text = texts[path]
+            for quote in evidence.quotes:
+                summary.checked[RULE_LOCATORS] += 1
+                count = _occurrences(text, _normal(quote))
+                if count > 1 and not evidence.locator:
+                    problems.append(SupportProblem(
+                        RULE_LOCATORS, evidence.node, str(SOV.quote), quote,
+                        f"the quote occurs {count} times in {path.name}; say which with sov:locator"))
+    return problems
+
+
+def _occurrences(text: str, fragment: str) -> int:
+    count, start = 0, text.find(fragment)
+    while fragment and start != -1:
+        count += 1
+        start = text.find(fragment, start + 1)
+    return count
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _prefixed(iri: str) -> str:
+    return "sov:" + _local(iri) if iri.startswith(SOV_IRI) else _local(iri)
