@@ -58,6 +58,7 @@ def _register() -> None:
     cli.add_command(diff_command)
     cli.add_command(author_cmd.new_country)
     cli.add_command(author_cmd.import_sheet)
+    cli.add_command(author_cmd.init)
 
 
 _register()
