@@ -22,12 +22,12 @@ def docs(ctx: click.Context, output: str | None) -> None:
       sovkg build && sovkg docs
     """
     project = project_of(ctx)
+    if output is None:
+        project.require_writable("docs")
     page = query_docs(project)
     if output == "-":
         click.echo(page, nl=False)
         return
-    if output is None:
-        project.require_writable("docs")
     target = Path(output) if output else project.root / "docs" / "queries.md"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page, encoding="utf-8")
