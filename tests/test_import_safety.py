@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from sovkg.errors import EXIT_INPUT, EXIT_OK
+from sovkg.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK
 from sovkg.project import Project
 
 from .conftest import FIXTURES, Runner, copy_project, run_sovkg
@@ -110,6 +110,8 @@ def test_an_import_killed_at_any_moment_leaves_kg_as_it_was_or_complete(tmp_path
         process.send_signal(signal.SIGINT if number % 3 == 2 else signal.SIGKILL)
         _, stderr = process.communicate(timeout=60)
         assert "Traceback" not in stderr
+        if process.returncode == EXIT_INTERRUPTED:
+            assert "sovkg: interrupted;" in stderr
         files = [f for f in imported_files(project) if f != actors]
         assert files == [] or [f.read_text() for f in files] == [expected], fraction
         outcomes.append("complete" if files else "nothing")

@@ -5,6 +5,7 @@ Exit codes (as pySHACL uses them):
     1  the data does not conform (SHACL violations, failed checks, unverified quotes)
     2  unusable input: malformed Turtle or SPARQL, a missing file, a bad parameter
     3  a SPARQL endpoint or triplestore could not be reached or refused the request
+    130  interrupted (Ctrl-C); nothing half-done is left behind
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ EXIT_OK = 0
 EXIT_VIOLATIONS = 1
 EXIT_INPUT = 2
 EXIT_ENDPOINT = 3
+EXIT_INTERRUPTED = 130  # stopped by Ctrl-C (SIGINT), as shells report it
 
 
 class SovkgError(Exception):

@@ -7,7 +7,7 @@ import sys
 import click
 
 from sovkg import __version__
-from sovkg.errors import SovkgError
+from sovkg.errors import EXIT_INTERRUPTED, SovkgError
 from sovkg.project import Project
 
 
@@ -20,6 +20,9 @@ class SovkgGroup(click.Group):
         except SovkgError as error:
             click.echo(f"sovkg: error: {error}", err=True)
             sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("sovkg: interrupted; an interrupted build or import leaves everything as it was", err=True)
+            sys.exit(EXIT_INTERRUPTED)
 
 
 @click.group(cls=SovkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
