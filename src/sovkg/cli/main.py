@@ -34,7 +34,8 @@ def cli(ctx: click.Context, project_dir: str | None) -> None:
     """sovkg: the open knowledge graph of sovereign AI.
 
     \b
-    Exit codes: 0 success or conforms; 1 violations; 2 unusable input; 3 endpoint or store error.
+    Exit codes: 0 success or conforms; 1 violations; 2 unusable input; 3 endpoint or store error;
+    130 interrupted.
     \b
     Example:
       sovkg build && sovkg query us-dependencies
