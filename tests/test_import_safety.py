@@ -122,6 +122,21 @@ def test_an_import_killed_at_any_moment_leaves_kg_as_it_was_or_complete(tmp_path
     assert "nothing" in outcomes  # at least the early kills happened before the rename
 
 
+def test_two_imports_at_once_never_both_write_the_same_entities(xf: Project, tmp_path: Path) -> None:
+    """Two imports that would each be valid alone but not together: the lock lets one finish, and
+    the other then sees its facts and refuses."""
+    assert run_sovkg("import", str(WALK / "actors.csv"), cwd=xf.root).returncode == EXIT_OK
+    copies = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        copies.append(Path(shutil.copy(WALK / "compute.csv", tmp_path / name / "compute.csv")))
+    processes = [_start_import(xf, sheet) for sheet in copies]
+    codes = sorted(process.wait(timeout=300) for process in processes)
+    assert codes == [EXIT_OK, EXIT_INPUT]
+    assert len([p for p in imported_files(xf) if p.name.startswith("compute-")]) == 1
+    assert run_sovkg("validate", cwd=xf.root).returncode == EXIT_OK
+
+
 def test_a_refused_import_writes_nothing_and_leaves_no_temporary_file(xf: Project, sovkg: Runner,
                                                                       tmp_path: Path) -> None:
     sheet = tmp_path / "funding.csv"
