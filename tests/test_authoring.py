@@ -11,11 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sovkg.authoring import cells
-from sovkg.authoring.cells import CellError
 from sovkg.errors import EXIT_INPUT, EXIT_OK, EXIT_VIOLATIONS
 from sovkg.project import Project
-from sovkg.queries.run import run_stored
 
 from .conftest import FIXTURES, Runner
 
@@ -80,34 +77,6 @@ def test_a_half_filled_scaffold_says_what_is_missing(project_copy: Project, sovk
     assert "trained on points at compute infrastructure" in done.stdout
 
 
-def test_walkthrough_new_country_appears_in_every_question(project_copy: Project, sovkg: Runner) -> None:
-    root = project_copy.root
-    assert sovkg("new-country", "XF", "--name", "Freedonia", cwd=root).returncode == EXIT_OK
-    _add_source(project_copy)
-    for sheet in ("compute.csv", "models.csv"):
-        done = sovkg("import", str(WALK / sheet), cwd=root)
-        assert done.returncode == EXIT_OK, done.stderr
-    again = sovkg("import", str(WALK / "models.csv"), cwd=root)
-    assert again.returncode == EXIT_OK and "unchanged" in again.stdout
-    assert sovkg("build", cwd=root).returncode == EXIT_OK
-
-    dependencies = run_stored(project_copy, "dependencies-on-country", {"country": "US"}).records()
-    freelm = [r for r in dependencies if r["project"] == "FreeLM"]
-    assert {r["country"] for r in freelm} == {"Freedonia"}
-    assert {"Meta", "Nvidia"} <= {r["actor"] for r in freelm}
-    machine = [r for r in dependencies if r["project"] == "Freedonia National Supercomputer"]
-    assert {r["actor"] for r in machine} == {"Nvidia"}
-
-    matrix = [r for r in run_stored(project_copy, "sovereignty-matrix").records() if r["country"] == "Freedonia"]
-    assert any("United States" in r["actorCountries"] for r in matrix)
-
-    table1 = [r for r in run_stored(project_copy, "table1-models").records() if r["country"] == "Freedonia"]
-    assert len(table1) == 1 and table1[0]["openness"] == "Open" and "12 million" in table1[0]["budget"]
-    table2 = [r for r in run_stored(project_copy, "table2-infrastructure").records() if r["country"] == "Freedonia"]
-    assert len(table2) == 1 and table2[0]["status"] == "Operational as of May 2025"
-    assert "512 Nvidia H100 GPUs" in table2[0]["nature"]
-
-
 def test_import_errors_name_file_row_and_column_and_write_nothing(project_copy: Project, sovkg: Runner,
                                                                   tmp_path: Path) -> None:
     sheet = tmp_path / "broken.csv"
@@ -141,17 +110,19 @@ def test_an_ambiguous_name_is_reported_not_guessed(project_copy: Project, sovkg:
 
 
 def test_a_violation_after_import_is_traced_to_its_row(project_copy: Project, sovkg: Runner, tmp_path: Path) -> None:
-    if project_copy.sources is None:
-        pytest.skip("the source texts are not beside this checkout")
+    """Uses the walk-through's fixture source, so it runs in a clone without the real texts too."""
+    assert sovkg("new-country", "XF", "--name", "Freedonia", cwd=project_copy.root).returncode == EXIT_OK
+    _add_source(project_copy)
     sheet = tmp_path / "funding.csv"
     sheet.write_text("project,funder,share,source,quote\n"
-                     "Gefion supercomputer,Novo Nordisk Foundation,40%,src004,"
-                     "85 percent from the Novo Nordisk Foundation\n"
-                     "Gefion supercomputer,Meta,30%,src004,words the source never wrote\n")
+                     "\n"
+                     "Gefion supercomputer,Meta,10%,src-xf-plan,The Marx Foundation adds about €20 million to it\n"
+                     "Gefion supercomputer,Nvidia,5%,src-xf-plan,words the source never wrote\n")
     done = sovkg("import", str(sheet), cwd=project_copy.root)
     assert done.returncode == EXIT_VIOLATIONS
-    assert "funding.csv:3:quote: quote does not occur in 004_63c922d1424f645c.txt" in done.stderr
-    assert not (project_copy.kg / "imported" / "funding.ttl").exists()
+    # Row 4 of the spreadsheet (the blank row 2 counts), not the third record.
+    assert "funding.csv:4:quote: quote does not occur in freedonia-ai-plan.txt" in done.stderr
+    assert not (project_copy.kg / "imported").exists()
 
 
 def test_tsv_sheets_import_like_csv(project_copy: Project, sovkg: Runner, tmp_path: Path) -> None:
@@ -163,30 +134,9 @@ def test_tsv_sheets_import_like_csv(project_copy: Project, sovkg: Runner, tmp_pa
                      '"""targeted_countries"": [""China"", ""Russia"", ""Iran"", ""North Korea""]"\n')
     done = sovkg("import", str(sheet), cwd=project_copy.root)
     assert done.returncode == EXIT_OK, done.stderr
-    text = (project_copy.kg / "imported" / "policies.ttl").read_text()
-    assert "sov:appliesTo :CN" in text and "sov:appliesTo :RU" in text and "# policies.tsv:2" in text
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("~$100 million", dict(amount=100_000_000, approximate=True)),
-    ("$250-300 million (author's estimate)", dict(amount=250_000_000, amount_max=300_000_000, estimate=True)),
-    ("Up to ~$1 billion", dict(amount=1_000_000_000, upper_bound=True, approximate=True)),
-    ("Undisclosed but likely significant", dict(amount=None, undisclosed=True)),
-    ("Mostly undisclosed except for ~$560,000 provided by the Swedish government",
-     dict(amount=560_000, undisclosed=True, approximate=True)),
-])
-def test_amount_cells_are_read_as_the_sources_write_them(text: str, expected: dict[str, object]) -> None:
-    value = cells.amount(text)
-    for key, wanted in expected.items():
-        got = getattr(value, key)
-        assert (float(got) if got is not None and key.startswith("amount") else got) == wanted, key
-
-
-def test_unreadable_cells_say_what_they_expected() -> None:
-    with pytest.raises(CellError, match="cannot tell the status"):
-        cells.status("soon-ish")
-    assert cells.status("Upgrade operational in 2024") == "Operational"
-    assert cells.date("Operational as of October 2024") == ("2024-10", "gYearMonth")
+    [written] = (project_copy.kg / "imported").glob("policies-*.ttl")
+    text = written.read_text()
+    assert "sov:appliesTo :CN" in text and ":RU" in text and "# row 2" in text
 
 
 def test_xlsx_sheets_import_like_csv(project_copy: Project, sovkg: Runner, tmp_path: Path) -> None:
@@ -197,7 +147,8 @@ def test_xlsx_sheets_import_like_csv(project_copy: Project, sovkg: Runner, tmp_p
     book.save(tmp_path / "actors.xlsx")
     done = sovkg("import", str(tmp_path / "actors.xlsx"), cwd=project_copy.root)
     assert done.returncode == EXIT_OK, done.stderr
-    text = (project_copy.kg / "imported" / "actors.ttl").read_text()
+    [written] = (project_copy.kg / "imported").glob("actors-*.ttl")
+    text = written.read_text()
     assert ":FictionalChips a sov:Company" in text and "sov:headquarteredIn :DK" in text
 
 

@@ -112,13 +112,18 @@ def test_validate_reports_json_for_machines(project_copy: Project, sovkg: Runner
 
 
 def test_a_quote_not_in_its_source_is_a_violation(project_copy: Project, sovkg: Runner) -> None:
-    if project_copy.sources is None:
-        import pytest
+    """Runs on the fixture source of the walk-through, so also in a clone without the real texts."""
+    import shutil
 
-        pytest.skip("the source texts are not beside this checkout")
-    target = project_copy.kg / "countries" / "dk.ttl"
-    target.write_text(target.read_text().replace('sov:quote "Operational as of October 2024"',
-                                                 'sov:quote "Operational since September 2024"'))
+    walk = Path(__file__).parent / "fixtures" / "walkthrough"
+    assert sovkg("new-country", "XF", "--name", "Freedonia", cwd=project_copy.root).returncode == EXIT_OK
+    scaffold = project_copy.kg / "countries" / "xf.ttl"
+    scaffold.write_text(scaffold.read_text() + "\n" + (walk / "source.ttl").read_text() + """
+:FreedoniaFact a sov:Company ; rdfs:label "Freedonia fact"@en ; sov:headquarteredIn :XF ;
+    sov:hasEvidence [ sov:source :src-xf-plan ; sov:quote "Operational since September 2024" ] .
+""")
+    (project_copy.root / "sources").mkdir(exist_ok=True)
+    shutil.copy(walk / "freedonia-ai-plan.txt", project_copy.root / "sources")
     done = sovkg("validate", cwd=project_copy.root)
     assert done.returncode == EXIT_VIOLATIONS
     assert "== quotes: every quote occurs in its source (1)" in done.stdout

@@ -49,14 +49,29 @@ class Project:
         return self.root / "queries" / "checks"
 
     @property
-    def sources(self) -> Path | None:
-        """The folder of source texts used to verify quotes, if there is one."""
-        candidates = [os.environ.get("SOVKG_SOURCES"), self.root / "sources",
-                      self.root.parent / "shared" / "sources"]
+    def sources(self) -> list[Path]:
+        """Every folder of source texts that quotes are checked against, all of them searched:
+        the folders in $SOVKG_SOURCES (separated by os.pathsep), <project>/sources, and
+        ../shared/sources beside the project. Only folders that exist are listed."""
+        named = [Path(p) for p in os.environ.get("SOVKG_SOURCES", "").split(os.pathsep) if p]
+        candidates = [*named, self.root / "sources", self.root.parent / "shared" / "sources"]
+        found: list[Path] = []
         for candidate in candidates:
-            if candidate and Path(candidate).is_dir():
-                return Path(candidate)
-        return None
+            if candidate.is_dir() and candidate.resolve() not in [f.resolve() for f in found]:
+                found.append(candidate)
+        return found
+
+    @property
+    def is_packaged(self) -> bool:
+        """Whether this is the read-only copy carried by the installed package."""
+        return self.root.resolve() == BUNDLED.resolve()
+
+    def require_writable(self, command: str) -> None:
+        """Refuse to author into the packaged copy: say how to make a project folder instead."""
+        if self.is_packaged:
+            raise InputError(f"`sovkg {command}` changes a project, and there is no project folder here (nor "
+                             "in a parent, nor given by --project or SOVKG_PROJECT): make one with "
+                             "`sovkg init DIR`, then run the command inside DIR")
 
     @property
     def outputs(self) -> Dist:

@@ -1,49 +1,62 @@
 """``sovkg import``: rows of a spreadsheet (CSV, TSV or XLSX) as Turtle in ``kg/imported/``.
 
-One sheet kind per file, recognised from its header or named with ``--kind``:
+One sheet kind per file, recognised from its header or named with ``--kind``; ``COLUMNS`` lists
+the columns of each (the README has the same table). Every row also has ``source`` (a source
+document, by name or label) and ``quote`` (its words). Names of existing things (countries, chips,
+companies, base models, machines, languages) are matched by label, identifier, ISO code or language
+tag; a name that matches nothing or more than one thing is reported, never guessed.
 
-* ``models``: Table 1 of the Lawfare analysis: country, model, modelType, openness, trainingData,
-  budget, infrastructure; optionally baseModels, languages, trainedOn, developer.
-* ``compute``: Table 2: country, nameAndLocation (or name and location), investment, nature,
-  partners, status; optionally chips, chipCount, partnerNames, possiblePartners.
-* ``actors``: name, kind, country, owner.
-* ``funding``: project, funder, amount, share.
-* ``policies``: name, kind, issuer, appliesTo, status.
-
-Every row also has ``source`` (a source document, by name or label) and ``quote`` (its words). Names
-of existing things (countries, chips, companies, base models, machines) are matched by label, local
-name or ISO code; a name that matches nothing or more than one thing is reported, never guessed.
-Problems are reported as FILE:ROW:COLUMN. The Turtle is written only if the whole graph still
-validates; a SHACL violation in it is traced back to its row. Importing the same file twice writes
-the same Turtle, so it changes nothing.
+An import is a transaction. The sheet's facts are built in memory, parsed and validated together
+with the rest of the graph; only if the whole graph conforms is the file written, to a temporary
+file beside its target and renamed over it in one step, under a lock so that two imports never
+interleave. A failure or an interrupt at any moment leaves ``kg/`` as it was. Each sheet has its
+own file (its name plus a digest of where the sheet lies), so two sheets never overwrite each
+other, and the same sheet imported again writes the same bytes, so it changes nothing.
 """
 
 from __future__ import annotations
 
-import csv
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
+from rdflib import XSD, BNode, Literal, URIRef
 
-from sovkg.authoring import cells
-from sovkg.authoring.cells import CellError
-from sovkg.build.pipeline import Graphs, check, load_graphs
+from sovkg.authoring import amounts, cells
+from sovkg.authoring.cells import StatusVocabulary
+from sovkg.authoring.errors import CellError, ImportFailed, RowProblem
+from sovkg.authoring.sheets import Sheet, read_sheet
+from sovkg.build.parse import Location, SourceIndex, parse_files
+from sovkg.build.pipeline import Graphs, check
+from sovkg.build.reason import materialise
 from sovkg.build.validate import Report
 from sovkg.errors import InputError, ValidationFailed
-from sovkg.namespaces import ID_IRI, RDF_TYPE, RDFS_LABEL, SOV_IRI
+from sovkg.namespaces import ASSERTED_GRAPH, ID_IRI, ONTOLOGY_GRAPH, RDF_TYPE, RDFS_LABEL, SOV_IRI
 from sovkg.project import Project
 
-KINDS = ("models", "compute", "actors", "funding", "policies")
-REQUIRED = {
-    "models": ("country", "model", "source", "quote"),
-    "compute": ("country", "source", "quote"),
-    "actors": ("name", "kind", "country", "source", "quote"),
-    "funding": ("project", "funder", "source", "quote"),
-    "policies": ("name", "kind", "source", "quote"),
+__all__ = ["COLUMNS", "KINDS", "ImportFailed", "ImportResult", "RowProblem", "import_file"]
+
+CITATION = ("source", "quote")
+# kind -> (required columns, optional columns), without the citation columns every row has.
+COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "models": (("country", "model"), ("modelType", "openness", "trainingData", "budget", "infrastructure",
+                                      "baseModels", "languages", "trainedOn", "developer", "status")),
+    "compute": (("country",), ("nameAndLocation", "name", "location", "kind", "investment", "nature", "partners",
+                               "status", "chips", "chipCount", "partnerNames", "possiblePartners")),
+    "actors": (("name", "kind", "country"), ("owner", "partOfGovernment")),
+    "funding": (("project", "funder"), ("share", "amount")),
+    "policies": (("name", "kind"), ("issuer", "appliesTo", "status")),
 }
+KINDS = tuple(COLUMNS)
 ACTOR_KINDS = {"company": "Company", "foundation": "Foundation", "non-profit": "NonProfit", "nonprofit": "NonProfit",
                "consortium": "Consortium", "research institution": "ResearchInstitution",
                "university": "ResearchInstitution", "public body": "PublicBody", "ministry": "Ministry",
@@ -53,54 +66,20 @@ POLICY_KINDS = {"export control": "ExportControl", "regulation": "Regulation", "
                 "national strategy": "NationalStrategy", "strategy": "NationalStrategy",
                 "funding programme": "FundingProgramme", "funding program": "FundingProgramme",
                 "initiative": "Initiative"}
+# The compute sheet's `kind` column; without it (or empty) a row is compute infrastructure in general.
+INFRASTRUCTURE_KINDS = {"supercomputer": "Supercomputer", "cloud platform": "CloudPlatform", "cloud": "CloudPlatform",
+                        "data centre": "DataCentre", "data center": "DataCentre", "cluster": "ComputeCluster",
+                        "compute cluster": "ComputeCluster", "compute infrastructure": "ComputeInfrastructure"}
+DEFAULT_INFRASTRUCTURE = "ComputeInfrastructure"
 PUBLIC_BODIES = {"PublicBody", "Ministry", "GovernmentAgency", "NationalAcademy", "NationalLaboratory"}
+PREFIXES = {"": ID_IRI, "sov": SOV_IRI, "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": str(XSD)}
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    file: str
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.row}:{self.column}: {self.message}"
-
-
-class ImportFailed(InputError):
-    """Rows that cannot be imported; nothing was written."""
-
-    def __init__(self, problems: list[RowProblem]) -> None:
-        super().__init__(f"{len(problems)} problem(s); nothing was imported:\n" + "\n".join(map(str, problems)))
-        self.problems = problems
-
-
-def read_rows(path: Path) -> list[dict[str, str]]:
-    """The rows of a CSV, TSV or XLSX file as dictionaries keyed by header (spreadsheet row 2 first)."""
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    if suffix in (".csv", ".tsv"):
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle, delimiter="\t" if suffix == ".tsv" else ",")
-            return [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
-    if suffix == ".xlsx":
-        try:
-            import openpyxl
-        except ImportError as error:
-            raise InputError("reading .xlsx needs openpyxl: pip install 'sovkg[xlsx]'") from error
-        sheet = openpyxl.load_workbook(path, read_only=True, data_only=True).active
-        rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
-        header = rows[0] if rows else []
-        return [dict(zip(header, row, strict=False)) for row in rows[1:] if any(row)]
-    raise InputError(f"{path}: import reads .csv, .tsv and .xlsx files")
-
-
-def detect_kind(header: Iterable[str]) -> str:
+def detect_kind(header: list[str]) -> str:
     columns = set(header)
     if "model" in columns:
         return "models"
-    if {"nameAndLocation", "nature", "investment"} & columns:
+    if {"nameAndLocation", "nature", "investment", "chipCount"} & columns:
         return "compute"
     if {"funder", "project"} <= columns:
         return "funding"
@@ -109,7 +88,11 @@ def detect_kind(header: Iterable[str]) -> str:
     if {"name", "kind", "country"} <= columns:
         return "actors"
     raise InputError("cannot tell what the sheet holds from its header: pass --kind "
-                     f"({', '.join(KINDS)}); the README lists each template's columns")
+                     f"({', '.join(KINDS)}); the README lists each kind's columns")
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
 class Resolver:
@@ -118,15 +101,20 @@ class Resolver:
     def __init__(self, graphs: Graphs) -> None:
         self.types: dict[str, set[str]] = {}
         self.by_key: dict[str, set[str]] = {}
-        triples = [*graphs.facts, *graphs.inferred]
-        for t in triples:
+        self.investments: dict[str, list[str]] = {}
+        keys = (RDFS_LABEL, SOV_IRI + "isoCode", SOV_IRI + "languageTag")
+        for t in [*graphs.facts, *graphs.inferred]:
             if not isinstance(t.subject, ox.NamedNode):
                 continue
-            subject = t.subject.value
-            if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
+            subject, predicate = t.subject.value, t.predicate.value
+            if predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode):
                 self.types.setdefault(subject, set()).add(t.object.value)
-            elif t.predicate.value in (RDFS_LABEL, SOV_IRI + "isoCode") and isinstance(t.object, ox.Literal):
+            elif predicate in keys and isinstance(t.object, ox.Literal):
                 self.by_key.setdefault(_key(t.object.value), set()).add(subject)
+            elif predicate == SOV_IRI + "hasInvestment" and isinstance(t.object, ox.NamedNode):
+                found = self.investments.setdefault(subject, [])
+                if t.object.value not in found:
+                    found.append(t.object.value)
         for subject in self.types:
             if subject.startswith(ID_IRI):
                 self.by_key.setdefault(_key(subject[len(ID_IRI):]), set()).add(subject)
@@ -136,10 +124,7 @@ class Resolver:
 
     def find(self, name: str, classes: tuple[str, ...], what: str) -> str:
         text = name.strip()
-        if text.startswith(":"):
-            text = text[1:]
-        if text.startswith(ID_IRI):
-            text = text[len(ID_IRI):]
+        text = text[len(ID_IRI):] if text.startswith(ID_IRI) else text.removeprefix(":")
         wanted = {SOV_IRI + c for c in classes}
         found = sorted(iri for iri in self.by_key.get(_key(text), set()) if self.types.get(iri, set()) & wanted)
         if not found:
@@ -151,12 +136,8 @@ class Resolver:
         return found[0]
 
 
-def _key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
 def mint(name: str, suffix: str = "") -> str:
-    """A readable IRI for a new entity: its name in UpperCamelCase."""
+    """A readable IRI for a new entity: its name in UpperCamelCase (letters and digits only)."""
     words = re.findall(r"[A-Za-z0-9]+", name)
     local = "".join(w[:1].upper() + w[1:] for w in words) or "Unnamed"
     if local[0].isdigit():
@@ -164,87 +145,49 @@ def mint(name: str, suffix: str = "") -> str:
     return ID_IRI + local + suffix
 
 
-# ---------------------------------------------------------------- Turtle writing
-
-def _term(value: object) -> str:
-    if isinstance(value, ox.NamedNode):
-        iri = value.value
-        if iri.startswith(ID_IRI) and re.fullmatch(r"[A-Za-z][\w-]*", iri[len(ID_IRI):]):
-            return ":" + iri[len(ID_IRI):]
-        if iri.startswith(SOV_IRI):
-            return "sov:" + iri[len(SOV_IRI):]
-        if iri == RDFS_LABEL:
-            return "rdfs:label"
-        return f"<{iri}>"
-    if isinstance(value, ox.Literal):
-        datatype = value.datatype.value
-        if datatype.endswith("#decimal"):
-            return value.value if "." in value.value else value.value + ".0"
-        if datatype.endswith("#integer") or datatype.endswith("#boolean"):
-            return value.value
-        return str(value)
-    raise TypeError(value)
+def S(name: str) -> URIRef:
+    return URIRef(SOV_IRI + name)
 
 
-@dataclass
-class Node:
-    """The description of one entity, written as one Turtle block."""
-
-    iri: str
-    row: int
-    statements: list[tuple[str, object]] = field(default_factory=list)
-    evidence: tuple[str, str, str] | None = None
-
-    def add(self, prop: str, value: object) -> None:
-        self.statements.append((prop, value))
-
-    def turtle(self, origin: str) -> str:
-        lines = [f"# {origin}:{self.row}", _term(ox.NamedNode(self.iri))]
-        types = [v for p, v in self.statements if p == "a"]
-        body = []
-        if types:
-            body.append("a " + " , ".join(_term(t) for t in types))
-        for prop, value in self.statements:
-            if prop != "a":
-                body.append(f"{_term(ox.NamedNode(prop)) if prop.startswith('http') else prop} {_term(value)}")
-        if self.evidence is not None:
-            source, quote, locator = self.evidence
-            body.append(f"sov:hasEvidence [ sov:source {_term(ox.NamedNode(source))} ; "
-                        f"sov:quote {_term(ox.Literal(quote))} ; sov:locator {_term(ox.Literal(locator))} ]")
-        return "\n".join([*lines[:1], lines[1] + " " + " ;\n    ".join(body) + " ."]) + "\n"
+def lit(text: str, lang: str | None = None) -> Literal:
+    return Literal(text, lang=lang)
 
 
-def S(name: str) -> str:
-    return SOV_IRI + name
+def dec(value: Decimal) -> Literal:
+    return Literal(amounts.decimal_text(value), datatype=XSD.decimal)
 
 
-def lit(text: str, lang: str | None = None) -> ox.Literal:
-    return ox.Literal(text, language=lang) if lang else ox.Literal(text)
-
-
-def dec(value: object) -> ox.Literal:
-    return ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))
-
-
-def integer(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
-
-
-def true() -> ox.Literal:
-    return ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
-
-
-def xsd(value: str, kind: str) -> ox.Literal:
-    return ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#" + kind))
+TRUE = Literal("true", datatype=XSD.boolean)
 
 
 # ---------------------------------------------------------------- rows to nodes
 
+@dataclass
+class Node:
+    """What one row says about one entity (new if it has a type, else an existing one it extends)."""
+
+    iri: str
+    statements: list[tuple[URIRef, object]] = field(default_factory=list)
+    evidence: bool = False
+
+    def add(self, prop: URIRef, value: object) -> None:
+        self.statements.append((prop, value))
+
+    @property
+    def is_new(self) -> bool:
+        return any(p == rdflib.RDF.type for p, _ in self.statements)
+
+    def label(self) -> str:
+        return next((str(v) for p, v in self.statements if p == rdflib.RDFS.label), self.iri)
+
+
 class RowContext:
     """One row being turned into nodes; collects its problems with their columns."""
 
-    def __init__(self, number: int, row: dict[str, str], resolver: Resolver, problems: list[tuple[str, str]]) -> None:
-        self.number, self.row, self.resolver, self.problems = number, row, resolver, problems
+    def __init__(self, sheet: Sheet, number: int, row: dict[str, str], importer: _Import) -> None:
+        self.sheet, self.number, self.row, self.importer = sheet, number, row, importer
+        self.resolver = importer.resolver
+        self.problems: list[tuple[str, str]] = []
 
     def cell(self, column: str) -> str:
         return self.row.get(column, "").strip()
@@ -260,22 +203,31 @@ class RowContext:
             return None
 
     def find(self, column: str, classes: tuple[str, ...], what: str, text: str | None = None) -> str | None:
-        return self.read(column, lambda _: self.resolver.find(text if text is not None else self.cell(column),
-                                                              classes, what))  # type: ignore[return-value]
+        name = text if text is not None else self.cell(column)
+        if not name:
+            return None
+        try:
+            return self.resolver.find(name, classes, what)
+        except CellError as error:
+            self.problems.append((column, str(error)))
+            return None
 
     def finds(self, column: str, classes: tuple[str, ...], what: str) -> list[str]:
-        found = []
-        for name in cells.names(self.cell(column)):
-            iri = self.find(column, classes, what, name)
-            if iri:
-                found.append(iri)
-        return found
+        return [iri for name in cells.names(self.cell(column)) if (iri := self.find(column, classes, what, name))]
+
+    def entity(self, name: str, *classes: str) -> Node:
+        """A new entity of the row: its IRI minted from its name, its classes and its English label."""
+        node = Node(mint(name))
+        for cls in classes:
+            node.add(rdflib.RDF.type, S(cls))
+        node.add(rdflib.RDFS.label, lit(name, "en"))
+        return node
 
 
-def _amount_statements(node: Node, amount: cells.Amount, cell_text: str) -> None:
+def _amount_statements(node: Node, amount: amounts.Amount, cell_text: str) -> None:
     node.add(S("amountText"), lit(cell_text))
     if amount.undisclosed:
-        node.add(S("disclosure"), ox.NamedNode(S("Undisclosed")))
+        node.add(S("disclosure"), S("Undisclosed"))
         node.add(S("qualifierText"), lit(cell_text))
     if amount.amount is not None:
         node.add(S("amount"), dec(amount.amount))
@@ -283,96 +235,118 @@ def _amount_statements(node: Node, amount: cells.Amount, cell_text: str) -> None
             node.add(S("amountMax"), dec(amount.amount_max))
         node.add(S("currency"), lit(amount.currency))
         if amount.undisclosed:
-            node.add(S("isPartialFigure"), true())
+            node.add(S("isPartialFigure"), TRUE)
     for flag, on in (("isApproximate", amount.approximate), ("isEstimate", amount.estimate),
                      ("isUpperBound", amount.upper_bound), ("isLowerBound", amount.lower_bound)):
         if on:
-            node.add(S(flag), true())
+            node.add(S(flag), TRUE)
 
 
-def _entity(ctx: RowContext, name: str, *classes: str) -> Node:
-    """A new entity of the row: its IRI minted from its name, its classes and its English label."""
-    node = Node(mint(name), ctx.number)
-    for cls in classes:
-        node.add("a", ox.NamedNode(S(cls)))
-    node.add(RDFS_LABEL, lit(name, "en"))
-    return node
-
-
-def _kind(ctx: RowContext, kinds: dict[str, str]) -> str | None:
-    """The class a row's ``kind`` cell names, or None with the problem recorded."""
-    kind = kinds.get(ctx.cell("kind").lower())
+def _kind(ctx: RowContext, kinds: dict[str, str], column: str = "kind", default: str | None = None) -> str | None:
+    """The class a row's kind cell names (the default if empty), or None with the problem recorded."""
+    text = " ".join(ctx.cell(column).lower().split())
+    if not text and default is not None:
+        return default
+    kind = kinds.get(text)
     if kind is None:
-        ctx.problems.append(("kind", f"kind is one of {', '.join(sorted(kinds))}"))
+        ctx.problems.append((column, f"{column} is one of {', '.join(sorted(kinds))}, not {ctx.cell(column)!r}"))
     return kind
 
 
 def _amount_node(ctx: RowContext, owner: Node, name: str, column: str, kind: str) -> list[Node]:
     """The budget or investment a money cell states, linked from its owner; none if the cell is empty."""
     text = ctx.cell(column)
-    amount = ctx.read(column, cells.amount)
-    if not isinstance(amount, cells.Amount):
+    amount = ctx.read(column, amounts.amount)
+    if not isinstance(amount, amounts.Amount):
         return []
-    node = Node(f"{owner.iri}-{column}", ctx.number)
-    node.add("a", ox.NamedNode(S(kind)))
-    node.add(RDFS_LABEL, lit(f"{name}: {column} {text}", "en"))
+    node = Node(f"{owner.iri}-{column}")
+    node.add(rdflib.RDF.type, S(kind))
+    node.add(rdflib.RDFS.label, lit(f"{name}: {column} {text}", "en"))
     _amount_statements(node, amount, text)
-    owner.add(S("hasInvestment"), ox.NamedNode(node.iri))
+    owner.add(S("hasInvestment"), URIRef(node.iri))
     return [node]
 
 
 def _status_node(ctx: RowContext, owner: Node, column: str, text: str) -> Node | None:
-    concept = ctx.read(column, cells.status)
+    concept = ctx.read(column, lambda _: ctx.importer.statuses.read(text))
     if concept is None:
         return None
-    node = Node(owner.iri + "-status", ctx.number)
-    node.add("a", ox.NamedNode(S("StatusStatement")))
-    node.add(RDFS_LABEL, lit(f"{_label_of(owner)}: {text}", "en"))
-    node.add(S("status"), ox.NamedNode(S(str(concept))))
-    when = cells.date(text)
-    if when:
-        node.add(S("date"), xsd(*when))
+    when = ctx.read(column, lambda _: cells.date(text))
+    node = Node(owner.iri + "-status")
+    node.add(rdflib.RDF.type, S("StatusStatement"))
+    node.add(rdflib.RDFS.label, lit(f"{owner.label()}: {text}", "en"))
+    node.add(S("status"), S(str(concept)))
+    if isinstance(when, tuple):
+        node.add(S("date"), Literal(when[0], datatype=URIRef(str(XSD) + when[1])))
     node.add(S("statusText"), lit(text))
-    owner.add(S("hasStatus"), ox.NamedNode(node.iri))
+    owner.add(S("hasStatus"), URIRef(node.iri))
     return node
 
 
-def _label_of(node: Node) -> str:
-    return next((v.value for p, v in node.statements if p == RDFS_LABEL and isinstance(v, ox.Literal)), node.iri)
+def _language(ctx: RowContext, name: str) -> tuple[str, Node | None] | None:
+    """A language named by its English name or ISO 639 code: one the graph knows, else a new one."""
+    try:
+        return ctx.resolver.find(name, ("NaturalLanguage",), "language"), None
+    except CellError as unknown:
+        import pycountry
+
+        try:
+            found = pycountry.languages.lookup(name.strip())
+        except LookupError:
+            ctx.problems.append(("languages", f"{unknown}; nor is {name!r} an ISO 639 language name or code "
+                                              "(such as German, de or deu)"))
+            return None
+    tag = getattr(found, "alpha_2", None) or found.alpha_3
+    for key in (tag, found.alpha_3, found.name):
+        with contextlib.suppress(CellError):
+            return ctx.resolver.find(key, ("NaturalLanguage",), "language"), None
+    iri = mint(found.name)
+    if iri in ctx.importer.introduced:
+        return iri, None
+    node = Node(iri)
+    node.add(rdflib.RDF.type, S("NaturalLanguage"))
+    node.add(rdflib.RDFS.label, lit(found.name, "en"))
+    node.add(S("languageTag"), lit(tag))
+    ctx.importer.introduced.add(iri)
+    return iri, node
 
 
 def _models(ctx: RowContext) -> list[Node]:
     name = ctx.cell("model")
-    model = _entity(ctx, name, "SovereignModel")
+    model = ctx.entity(name, "SovereignModel")
     country = ctx.find("country", ("Jurisdiction",), "state or union")
     if country:
-        model.add(S("isSovereignEffortOf"), ox.NamedNode(country))
+        model.add(S("isSovereignEffortOf"), URIRef(country))
     nodes = [model]
     model_type = ctx.cell("modelType")
     if model_type:
         model.add(S("modelTypeText"), lit(model_type))
         for method in cells.development_methods(model_type):
-            model.add(S("developmentMethod"), ox.NamedNode(S(method)))
-        if "not yet released" in model_type.lower():
-            status = _status_node(ctx, model, "modelType", "not yet released")
-            nodes += [status] if status else []
+            model.add(S("developmentMethod"), S(method))
     for base in ctx.finds("baseModels", ("AIModel",), "base model"):
-        model.add(S("basedOn"), ox.NamedNode(base))
+        model.add(S("basedOn"), URIRef(base))
     concept = ctx.read("openness", cells.openness)
     if concept:
-        model.add(S("openness"), ox.NamedNode(S(str(concept))))
+        model.add(S("openness"), S(str(concept)))
     if ctx.cell("trainingData"):
         model.add(S("trainingDataText"), lit(ctx.cell("trainingData")))
-    for language in ctx.finds("languages", ("NaturalLanguage",), "language"):
-        model.add(S("coversLanguage"), ox.NamedNode(language))
+    for language_name in cells.names(ctx.cell("languages")):
+        found = _language(ctx, language_name)
+        if found is not None:
+            model.add(S("coversLanguage"), URIRef(found[0]))
+            nodes += [found[1]] if found[1] is not None else []
     if ctx.cell("infrastructure"):
         model.add(S("infrastructureText"), lit(ctx.cell("infrastructure")))
     for machine in ctx.finds("trainedOn", ("ComputeInfrastructure",), "compute infrastructure"):
-        model.add(S("trainedOn"), ox.NamedNode(machine))
-    developer = ctx.find("developer", ("Actor",), "actor") if ctx.cell("developer") else None
+        model.add(S("trainedOn"), URIRef(machine))
+    developer = ctx.find("developer", ("Actor",), "actor")
     if developer:
-        model.add(S("developedBy"), ox.NamedNode(developer))
+        model.add(S("developedBy"), URIRef(developer))
     nodes += _amount_node(ctx, model, name, "budget", "Budget")
+    status_text = ctx.cell("status") or ("not yet released" if "not yet released" in model_type.lower() else "")
+    if status_text:
+        status = _status_node(ctx, model, "status" if ctx.cell("status") else "modelType", status_text)
+        nodes += [status] if status else []
     return nodes
 
 
@@ -384,12 +358,11 @@ def _compute(ctx: RowContext) -> list[Node]:
         ctx.problems.append(("nameAndLocation" if "nameAndLocation" in ctx.row else "name",
                              "a compute project needs its name"))
         return []
-    classes = ["SovereignComputeProject", "Supercomputer"] if "supercomputer" in name.lower() \
-        else ["SovereignComputeProject"]
-    project = _entity(ctx, name, *classes)
+    kind = _kind(ctx, INFRASTRUCTURE_KINDS, default=DEFAULT_INFRASTRUCTURE) or DEFAULT_INFRASTRUCTURE
+    project = ctx.entity(name, "SovereignComputeProject", kind)
     country = ctx.find("country", ("Jurisdiction",), "state or union")
     if country:
-        project.add(S("isSovereignEffortOf"), ox.NamedNode(country))
+        project.add(S("isSovereignEffortOf"), URIRef(country))
     if location:
         project.add(S("locationText"), lit(location))
     nodes = [project]
@@ -398,35 +371,39 @@ def _compute(ctx: RowContext) -> list[Node]:
     if nature:
         project.add(S("natureText"), lit(nature))
         if "to be determined" in nature.lower():
-            project.add(S("undeterminedAspect"), ox.NamedNode(S("ChipsLayer")))
+            project.add(S("undeterminedAspect"), S("ChipsLayer"))
     chips = ctx.finds("chips", ("ChipProduct", "ComputeSystem"), "chip product")
     count = ctx.read("chipCount", cells.whole_number)
-    if chips or count:
-        allocation = Node(project.iri + "-chips", ctx.number)
-        allocation.add("a", ox.NamedNode(S("ChipAllocation")))
-        allocation.add(RDFS_LABEL, lit(f"{name}: {count or ''} {ctx.cell('chips')}".replace("  ", " "), "en"))
+    if len(chips) > 1:
+        ctx.problems.append(("chips", "a row counts one chip product: give each chip its own row"))
+    if chips or isinstance(count, cells.Count):
+        allocation = Node(project.iri + "-chips")
+        allocation.add(rdflib.RDF.type, S("ChipAllocation"))
+        allocation.add(rdflib.RDFS.label, lit(" ".join(f"{name}: {ctx.cell('chipCount')} {ctx.cell('chips')}"
+                                                          .split()), "en"))
         for chip in chips[:1]:
-            allocation.add(S("chip"), ox.NamedNode(chip))
-        if count:
-            allocation.add(S("quantity"), integer(int(count)))  # type: ignore[arg-type]
-        else:
+            allocation.add(S("chip"), URIRef(chip))
+        if not chips:
+            ctx.problems.append(("chips", "a chip count needs the chip it counts"))
+        if isinstance(count, cells.Count):
+            allocation.add(S("quantity"), Literal(count.value, datatype=XSD.integer))
+            if count.approximate:
+                allocation.add(S("isApproximate"), TRUE)
+        elif not ctx.cell("chipCount"):
             ctx.problems.append(("chipCount", "a chip allocation needs its count"))
-        if "~" in ctx.cell("chipCount") or "about" in nature.lower():
-            allocation.add(S("isApproximate"), true())
-        project.add(S("hasChipAllocation"), ox.NamedNode(allocation.iri))
+        project.add(S("hasChipAllocation"), URIRef(allocation.iri))
         nodes.append(allocation)
     partners = ctx.cell("partners")
     if partners:
         project.add(S("partnersText"), lit(partners))
         if "to be determined" in partners.lower():
-            project.add(S("undeterminedAspect"), ox.NamedNode(S("DevelopmentLayer")))
+            project.add(S("undeterminedAspect"), S("DevelopmentLayer"))
     for partner in ctx.finds("partnerNames", ("Actor",), "partner"):
-        project.add(S("hasPartner"), ox.NamedNode(partner))
+        project.add(S("hasPartner"), URIRef(partner))
     for partner in ctx.finds("possiblePartners", ("Actor",), "possible partner"):
-        project.add(S("hasPossiblePartner"), ox.NamedNode(partner))
-    status_text = ctx.cell("status")
-    if status_text:
-        status = _status_node(ctx, project, "status", status_text)
+        project.add(S("hasPossiblePartner"), URIRef(partner))
+    if ctx.cell("status"):
+        status = _status_node(ctx, project, "status", ctx.cell("status"))
         nodes += [status] if status else []
     return nodes
 
@@ -435,60 +412,72 @@ def _actors(ctx: RowContext) -> list[Node]:
     kind = _kind(ctx, ACTOR_KINDS)
     if kind is None:
         return []
-    actor = _entity(ctx, ctx.cell("name"), kind)
+    actor = ctx.entity(ctx.cell("name"), kind)
     country = ctx.find("country", ("Jurisdiction",), "state or union")
+    government = ctx.read("partOfGovernment", cells.boolean)
+    if kind in PUBLIC_BODIES and government is False:
+        ctx.problems.append(("partOfGovernment", f"a {ctx.cell('kind')} is part of its government: write yes"))
     if country:
-        actor.add(S("headquarteredIn"), ox.NamedNode(country))
-        if kind in PUBLIC_BODIES:
-            actor.add(S("isPartOfGovernmentOf"), ox.NamedNode(country))
-    owner = ctx.find("owner", ("Organization",), "organization") if ctx.cell("owner") else None
+        actor.add(S("headquarteredIn"), URIRef(country))
+        if kind in PUBLIC_BODIES or government is True:
+            actor.add(S("isPartOfGovernmentOf"), URIRef(country))
+    owner = ctx.find("owner", ("Organization",), "organization")
     if owner:
-        actor.add(S("subsidiaryOf"), ox.NamedNode(owner))
+        actor.add(S("subsidiaryOf"), URIRef(owner))
     return [actor]
 
 
 def _funding(ctx: RowContext) -> list[Node]:
+    """A funding share, on the project's investment as hand-written facts put it."""
     project = ctx.find("project", ("SovereignAIProject", "Asset", "Organization"), "project")
     funder = ctx.find("funder", ("Actor",), "funder")
+    fraction = ctx.read("share", cells.share)
+    amount = ctx.read("amount", amounts.amount)
+    if not ctx.cell("share") and not ctx.cell("amount"):
+        ctx.problems.append(("share", "a funding row gives a share (such as 15%) or an amount"))
     if not project or not funder:
         return []
-    share = Node(f"{project}-share-{funder[len(ID_IRI):]}", ctx.number)
-    share.add("a", ox.NamedNode(S("FundingShare")))
-    share.add(RDFS_LABEL, lit(f"{ctx.cell('project')}: funding from {ctx.cell('funder')}", "en"))
-    share.add(S("funder"), ox.NamedNode(funder))
-    fraction = ctx.read("share", _fraction)
-    if fraction is not None:
+    nodes: list[Node] = []
+    investments = ctx.resolver.investments.get(project, [])
+    if len(investments) > 1:
+        options = ", ".join(":" + iri[len(ID_IRI):] for iri in investments)
+        ctx.problems.append(("project", f"{ctx.cell('project')!r} has {len(investments)} investments ({options}): "
+                                        "write the funding share by hand on the one it belongs to"))
+        return []
+    if investments:
+        investment = Node(investments[0])
+    else:  # the project's first investment, stated by its funding shares
+        investment = ctx.importer.new_investments.get(project) or Node(project + "-investment")
+        if project not in ctx.importer.new_investments:
+            investment.add(rdflib.RDF.type, S("Investment"))
+            investment.add(rdflib.RDFS.label, lit(f"{ctx.cell('project')}: investment", "en"))
+            owner = Node(project)
+            owner.add(S("hasInvestment"), URIRef(investment.iri))
+            nodes += [investment, owner]
+            ctx.importer.new_investments[project] = investment
+    share = Node(f"{investment.iri}-share-{funder[len(ID_IRI):]}")
+    share.add(rdflib.RDF.type, S("FundingShare"))
+    share.add(rdflib.RDFS.label, lit(f"{ctx.cell('project')}: funding from {ctx.cell('funder')}", "en"))
+    share.add(S("funder"), URIRef(funder))
+    if isinstance(fraction, Decimal):
         share.add(S("shareFraction"), dec(fraction))
-    amount = ctx.read("amount", cells.amount)
-    if isinstance(amount, cells.Amount):
+    if isinstance(amount, amounts.Amount):
         _amount_statements(share, amount, ctx.cell("amount"))
-    if fraction is None and amount is None:
-        ctx.problems.append(("share", "a funding row gives a share (such as 15%) or an amount"))
-    owner = Node(project, ctx.number)
-    owner.add(S("hasFundingShare"), ox.NamedNode(share.iri))
-    return [share, owner]
-
-
-def _fraction(text: str) -> str:
-    cleaned = text.strip().rstrip("%").strip()
-    if not re.fullmatch(r"\d+(\.\d+)?", cleaned):
-        raise CellError(f"a share is a percentage such as 15% or a fraction such as 0.15, not {text!r}")
-    value = float(cleaned) / (100 if text.strip().endswith("%") or float(cleaned) > 1 else 1)
-    if not 0 <= value <= 1:
-        raise CellError(f"a share lies between 0% and 100%, not {text!r}")
-    return f"{value:.4f}".rstrip("0").rstrip(".") or "0"
+    link = Node(investment.iri)
+    link.add(S("hasFundingShare"), URIRef(share.iri))
+    return [share, link, *nodes]
 
 
 def _policies(ctx: RowContext) -> list[Node]:
     kind = _kind(ctx, POLICY_KINDS)
     if kind is None:
         return []
-    policy = _entity(ctx, ctx.cell("name"), kind)
-    issuer = ctx.find("issuer", ("Actor",), "issuer") if ctx.cell("issuer") else None
+    policy = ctx.entity(ctx.cell("name"), kind)
+    issuer = ctx.find("issuer", ("Actor",), "issuer")
     if issuer:
-        policy.add(S("issuedBy"), ox.NamedNode(issuer))
+        policy.add(S("issuedBy"), URIRef(issuer))
     for target in ctx.finds("appliesTo", ("Jurisdiction",), "state or union"):
-        policy.add(S("appliesTo"), ox.NamedNode(target))
+        policy.add(S("appliesTo"), URIRef(target))
     nodes = [policy]
     if ctx.cell("status"):
         status = _status_node(ctx, policy, "status", ctx.cell("status"))
@@ -498,6 +487,8 @@ def _policies(ctx: RowContext) -> list[Node]:
 
 BUILDERS: dict[str, Callable[[RowContext], list[Node]]] = {
     "models": _models, "compute": _compute, "actors": _actors, "funding": _funding, "policies": _policies}
+NAME_COLUMN = {"models": "model", "compute": "nameAndLocation", "actors": "name", "funding": "funder",
+               "policies": "name"}
 # Which column a property's value came from, to trace a violation back to its cell.
 COLUMN_OF = {S("quantity"): "chipCount", S("chip"): "chips", S("amount"): "budget", S("currency"): "budget",
              S("isSovereignEffortOf"): "country", S("headquarteredIn"): "country", S("openness"): "openness",
@@ -506,116 +497,195 @@ COLUMN_OF = {S("quantity"): "chipCount", S("chip"): "chips", S("amount"): "budge
              S("quote"): "quote", S("source"): "source", S("shareFraction"): "share", S("funder"): "funder"}
 
 
+# ---------------------------------------------------------------- the transaction
+
 @dataclass
 class ImportResult:
     path: Path
     rows: int
     entities: int
     changed: bool
+    report: Report | None = None  # the validation of the graph with the sheet's facts, if it ran
+
+
+@dataclass
+class _Import:
+    resolver: Resolver
+    statuses: StatusVocabulary
+    introduced: set[str] = field(default_factory=set)
+    new_investments: dict[str, Node] = field(default_factory=dict)
+
+
+def imported_path(project: Project, sheet: Path) -> Path:
+    """The file a sheet's facts go to: its name and a digest of where it lies, so that two sheets
+    called compute.csv in different folders never share a file."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", sheet.stem).strip("-") or "sheet"
+    digest = hashlib.sha256(str(sheet.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return project.kg / "imported" / f"{stem}-{digest}.ttl"
+
+
+@contextlib.contextmanager
+def _lock(project: Project) -> Iterator[None]:
+    """One import at a time per project (the lock file lives in the ignored dist/ folder)."""
+    project.dist.mkdir(parents=True, exist_ok=True)
+    with (project.dist / "import.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _graphs(project: Project, without: Path, text: str | None = None) -> Graphs:
+    """The project's graphs with the sheet's file replaced by ``text`` (or left out): what
+    ``load_graphs`` reads, except that this file comes from memory instead of the disk."""
+    index = SourceIndex()
+    ontology = parse_files([project.ontology], ox.NamedNode(ONTOLOGY_GRAPH), index)
+    facts = parse_files([p for p in project.kg_files() if p.resolve() != without.resolve()],
+                        ox.NamedNode(ASSERTED_GRAPH), index)
+    if text is not None:
+        graph = ox.NamedNode(ASSERTED_GRAPH)
+        try:
+            parsed = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+        except SyntaxError as error:  # a bug here, never the user's input: every term is serialised
+            raise InputError(f"the Turtle written for the sheet does not parse: {error}") from error
+        facts += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in parsed]
+        index.add_file(without, text)
+    return Graphs(ontology, facts, materialise(ontology, facts, "fast"), index)
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # not *.ttl: never read as facts
+    try:
+        with temporary.open("w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    folder = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def _turtle(nodes: list[Node], evidence: tuple[str, str, str] | None) -> str:
+    """One row's nodes as Turtle, written by rdflib's serialiser (never by pasting strings)."""
+    graph = rdflib.Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for index, node in enumerate(nodes):
+        subject = URIRef(node.iri)
+        for prop, value in node.statements:
+            graph.add((subject, prop, value))  # type: ignore[arg-type]
+        if node.evidence and evidence is not None:
+            source, quote, locator = evidence
+            holder = BNode(f"e{index}")
+            graph.add((subject, S("hasEvidence"), holder))
+            graph.add((holder, S("source"), URIRef(source)))
+            graph.add((holder, S("quote"), lit(quote)))
+            graph.add((holder, S("locator"), lit(locator)))
+    text = graph.serialize(format="turtle")
+    return "\n".join(line for line in text.splitlines() if not line.startswith("@prefix")).strip() + "\n"
+
+
+def _header(sheet: Sheet, kind: str) -> str:
+    prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+    # json.dumps writes the file name on one line whatever it holds (a newline cannot end the comment).
+    return (f"# Imported by `sovkg import` from the {kind} sheet {json.dumps(sheet.name)}; each block names\n"
+            "# its spreadsheet row. Edit the sheet and import it again: the same sheet gives the same file.\n"
+            + prefixes + "\n")
 
 
 def import_file(project: Project, path: Path, kind: str | None = None) -> ImportResult:
-    """Import one spreadsheet into ``kg/imported/<name>.ttl``; validate before keeping it.
+    """Import one spreadsheet into its own file in ``kg/imported/``, only if the graph stays valid.
 
     Raises:
         ImportFailed: rows that cannot be read or matched (FILE:ROW:COLUMN); nothing written.
-        ValidationFailed: the imported facts break a shape; the report locates rows; nothing kept.
+        ValidationFailed: the imported facts break a rule; the report locates rows; nothing written.
+        InputError: the file cannot be read as a sheet.
     """
-    rows = read_rows(path)
-    if not rows:
-        raise InputError(f"{path}: the sheet has no rows under its header")
-    kind = kind or detect_kind(rows[0].keys())
+    project.require_writable("import")
+    sheet = read_sheet(path)
+    if not sheet.rows:
+        raise InputError(f"{sheet.name}: the sheet has no rows under its header")
+    kind = kind or detect_kind(sheet.header)
     if kind not in KINDS:
         raise InputError(f"unknown sheet kind {kind!r}: choose one of {', '.join(KINDS)}")
-    missing = [c for c in REQUIRED[kind] if c not in rows[0]]
-    if missing:
-        raise ImportFailed([RowProblem(path.name, 1, c, f"the {kind} template needs a {c!r} column") for c in missing])
-    graphs = load_graphs(project)
-    resolver = Resolver(graphs)
-    target = project.kg / "imported" / f"{path.stem}.ttl"
-    own = _iris_in(target)
+    required, optional = COLUMNS[kind]
+    problems = [RowProblem(sheet.name, sheet.header_row, c, f"the {kind} sheet needs a {c!r} column")
+                for c in (*required, *CITATION) if c not in sheet.header]
+    known = {*required, *optional, *CITATION}
+    problems += [RowProblem(sheet.name, sheet.header_row, c, f"unknown column for a {kind} sheet; its columns are "
+                            f"{', '.join([*required, *optional, *CITATION])}") for c in sheet.header if c not in known]
+    if problems:
+        raise ImportFailed(problems)
+    target = imported_path(project, path)
+    with _lock(project):
+        for stale in target.parent.glob(f".{target.name}.*.tmp"):
+            stale.unlink(missing_ok=True)  # left by an import killed while writing
+        base = _graphs(project, without=target)
+        state = _Import(Resolver(base), StatusVocabulary.from_ontology(base.ontology))
+        blocks, entities = _rows_to_turtle(sheet, kind, state)
+        text = _header(sheet, kind) + "\n".join(blocks)
+        if target.exists() and target.read_text(encoding="utf-8") == text:
+            return ImportResult(target, len(sheet.rows), entities, changed=False)
+        graphs = _graphs(project, without=target, text=text)
+        report = check(project, graphs)
+        if not report.conforms:
+            raise ValidationFailed(_traced(report, target, text, sheet.name),
+                                   f"the imported rows break {len(report.violations)} rule(s); nothing was imported")
+        _write_atomically(target, text)
+    return ImportResult(target, len(sheet.rows), entities, changed=True, report=report)
+
+
+def _rows_to_turtle(sheet: Sheet, kind: str, state: _Import) -> tuple[list[str], int]:
     problems: list[RowProblem] = []
     blocks: list[str] = []
     seen: dict[str, int] = {}
-    for number, row in enumerate(rows, start=2):
-        row_problems: list[tuple[str, str]] = []
-        ctx = RowContext(number, row, resolver, row_problems)
-        for column in ("source", "quote"):
+    for number, row in sheet.rows:
+        ctx = RowContext(sheet, number, row, state)
+        for column in CITATION:
             if not ctx.cell(column):
-                row_problems.append((column, f"every row cites its {column}: this cell is empty"))
-        source = ctx.find("source", ("SourceDocument",), "source document") if ctx.cell("source") else None
+                ctx.problems.append((column, f"every row cites its {column}: this cell is empty"))
+        source = ctx.find("source", ("SourceDocument",), "source document")
         nodes = BUILDERS[kind](ctx)
-        for position, node in enumerate(nodes):
-            is_new = any(p == "a" for p, _ in node.statements)
-            if position == 0 and resolver.exists(node.iri) and node.iri not in own:
-                row_problems.append((REQUIRED[kind][1] if kind == "models" else "name",
-                                     f":{node.iri[len(ID_IRI):]} is already described elsewhere in kg/; "
-                                     "edit it there instead of importing it"))
-            if is_new and node.iri in seen:
-                row_problems.append(("name", f"row {seen[node.iri]} already describes :{node.iri[len(ID_IRI):]}"))
+        for node in nodes:
+            if not node.is_new:
+                continue
+            local = node.iri[len(ID_IRI):]
+            if state.resolver.exists(node.iri):
+                ctx.problems.append((NAME_COLUMN[kind] if kind != "compute" or "nameAndLocation" in row else "name",
+                                     f":{local} is already described elsewhere in kg/; edit it there instead of "
+                                     "importing it"))
+            elif node.iri in seen:
+                ctx.problems.append((NAME_COLUMN[kind], f"row {seen[node.iri]} already describes :{local}"))
             seen.setdefault(node.iri, number)
-            if source and is_new:
-                node.evidence = (source, ctx.cell("quote"), f"{path.name} row {number}")
-        problems += [RowProblem(path.name, number, column, message) for column, message in row_problems]
-        blocks += [node.turtle(path.name) for node in nodes]
+            node.evidence = True
+        problems += [RowProblem(sheet.name, number, column, message) for column, message in ctx.problems]
+        evidence = (source, ctx.cell("quote"), f"{sheet.name} row {number}") if source else None
+        blocks.append(f"# row {number}\n" + _turtle(nodes, evidence))
     if problems:
         raise ImportFailed(problems)
-    text = _HEADER.format(name=path.name, kind=kind) + "\n".join(blocks)
-    previous = target.read_text(encoding="utf-8") if target.exists() else None
-    if previous == text:
-        return ImportResult(target, len(rows), len(seen), changed=False)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    try:
-        report = check(project, load_graphs(project))
-    except InputError:
-        _restore(target, previous)
-        raise
-    if not report.conforms:
-        traced = _traced(report, target, path.name)
-        _restore(target, previous)
-        raise ValidationFailed(traced, f"the imported rows break {len(report.violations)} rule(s); "
-                                       "nothing was imported")
-    return ImportResult(target, len(rows), len(seen), changed=True)
+    return blocks, len(seen)
 
 
-_HEADER = """# Imported by `sovkg import {name}` ({kind} sheet). Each block names the row it came from.
-# Edit the sheet and import it again (the same sheet gives the same file), or edit this file by hand.
-@prefix :    <https://w3id.org/sovkg/id/> .
-@prefix sov: <https://w3id.org/sovkg/ontology#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-
-"""
-
-
-def _iris_in(path: Path) -> set[str]:
-    if not path.exists():
-        return set()
-    return {q.subject.value for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
-            if isinstance(q.subject, ox.NamedNode)}
-
-
-def _restore(target: Path, previous: str | None) -> None:
-    if previous is None:
-        target.unlink(missing_ok=True)
-    else:
-        target.write_text(previous, encoding="utf-8")
-
-
-def _traced(report: Report, target: Path, sheet: str) -> Report:
-    """The report with violations in the imported file located at their sheet's row and column."""
-    lines = target.read_text(encoding="utf-8").splitlines() if target.exists() else []
+def _traced(report: Report, target: Path, text: str, sheet: str) -> Report:
+    """The report with violations in the sheet's facts located at their spreadsheet row and column."""
+    lines = text.splitlines()
     traced = []
     for violation in report.violations:
         location = violation.location
-        if location is not None and location.path.resolve() == target.resolve() and lines:
+        if location is not None and location.path.resolve() == target.resolve():
             row = next((int(m.group(1)) for line in reversed(lines[: location.line])
-                        if (m := re.match(rf"# {re.escape(sheet)}:(\d+)$", line))), None)
+                        if (m := re.match(r"# row (\d+)$", line))), None)
             if row is not None:
-                column = COLUMN_OF.get(SOV_IRI + (violation.path or ""), violation.path or "-")
+                column = COLUMN_OF.get(S(violation.path or ""), violation.path or "-")
                 violation = type(violation)(violation.rule, violation.focus, violation.focus_label, violation.path,
                                             violation.value, f"{sheet}:{row}:{column}: {violation.message}",
-                                            violation.location)
+                                            Location(Path(sheet), row))
         traced.append(violation)
-    return Report(traced, report.quotes_checked, report.sources_dir)
+    return type(report)(**{**report.__dict__, "violations": traced})

@@ -9,7 +9,15 @@ from pathlib import Path
 from sovkg.build.parse import SourceIndex, parse_files
 from sovkg.errors import InputError
 from sovkg.namespaces import ID_IRI
-from sovkg.project import Project
+from sovkg.project import BUNDLED, ONTOLOGY_FILE, Project
+
+PROJECT_FOLDERS = ("ontology", "kg", "shapes", "queries")
+SOURCES_README = """# Source texts
+
+Put here the plain-text file of every source your facts cite (the file named by its
+sov:fileName), so that `sovkg build` can check each quote against it. Every folder named in
+SOVKG_SOURCES (several separated by the path separator) is searched as well.
+"""
 
 _CODE = re.compile(r"^[A-Z]{2}$")
 
@@ -53,3 +61,33 @@ def new_country(project: Project, code: str, name: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target
+
+
+def packaged_folders() -> Path:
+    """Where this sovkg's own ontology, kg, shapes and queries are: the copy inside an installed
+    wheel, else the checkout the package runs from."""
+    if (BUNDLED / ONTOLOGY_FILE).is_file():
+        return BUNDLED
+    checkout = Path(__file__).resolve().parents[3]
+    if (checkout / ONTOLOGY_FILE).is_file():
+        return checkout
+    raise InputError("this installation of sovkg carries no ontology to copy: reinstall it from a wheel")
+
+
+def init_project(target: Path) -> Project:
+    """Make a new project folder with a copy of the packaged ontology, kg, shapes and queries.
+
+    Raises:
+        InputError: the folder exists and is not empty.
+    """
+    import shutil
+
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise InputError(f"{target} exists and is not an empty folder: choose a new folder for the project")
+    origin = packaged_folders()
+    target.mkdir(parents=True, exist_ok=True)
+    for folder in PROJECT_FOLDERS:
+        shutil.copytree(origin / folder, target / folder, ignore=shutil.ignore_patterns("imported", "__pycache__"))
+    (target / "sources").mkdir(exist_ok=True)
+    (target / "sources" / "README.md").write_text(SOURCES_README, encoding="utf-8")
+    return Project(target.resolve(), target.resolve() / "dist")

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -38,7 +38,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from sovkg.namespaces import ID_IRI, RDF_TYPE, RDFS_LABEL, SOV, SOV_IRI
-from sovkg.sources.quotes import normalise
+from sovkg.sources.quotes import find_text, normalise
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -283,7 +283,7 @@ def _closure(ontology: list[ox.Quad], predicate: str) -> dict[str, set[str]]:
 
 
 def check_support(ontology: list[ox.Quad], facts: list[ox.Quad],
-                  sources_dir: Path | None) -> tuple[SupportSummary, list[SupportProblem]]:
+                  sources: Sequence[Path]) -> tuple[SupportSummary, list[SupportProblem]]:
     """Run the three support rules over the asserted facts.
 
     Returns:
@@ -304,10 +304,10 @@ def check_support(ontology: list[ox.Quad], facts: list[ox.Quad],
             elif isinstance(value, ox.NamedNode) and predicate not in (RDF_TYPE, str(SOV.hasEvidence)) \
                     and index.is_entity(value):
                 problems.extend(_check_link(index, summary, authors, node, predicate, value, evidence))
-    if sources_dir is None:
+    if not sources:
         summary.warnings.append(f"rule skipped: {RULE_LOCATORS}: no sources folder found (set SOVKG_SOURCES)")
     else:
-        problems.extend(_check_locators(index, summary, sources_dir))
+        problems.extend(_check_locators(index, summary, sources))
     return summary, problems
 
 
@@ -351,7 +351,7 @@ def _check_link(index: _Facts, summary: SupportSummary, authors: dict[str, set[s
     return [SupportProblem(RULE_LINKS, node, predicate, target.value, message)]
 
 
-def _check_locators(index: _Facts, summary: SupportSummary, sources_dir: Path) -> list[SupportProblem]:
+def _check_locators(index: _Facts, summary: SupportSummary, sources: Sequence[Path]) -> list[SupportProblem]:
     files = {s.value: index.values(s, str(SOV.fileName)) for s in index.by_subject if isinstance(s, ox.NamedNode)}
     problems = []
     texts: dict[Path, str] = {}
@@ -360,8 +360,8 @@ def _check_locators(index: _Facts, summary: SupportSummary, sources_dir: Path) -
             if not evidence.quotes or evidence.source is None:
                 continue
             names_ = files.get(evidence.source) or []
-            path = sources_dir / names_[0].value if names_ else None
-            if path is None or not path.is_file():
+            path = find_text(names_[0].value, sources) if names_ else None
+            if path is None:
                 continue  # the quote check reports a missing text
             if path not in texts:
                 texts[path] = normalise(path.read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""``sovkg new-country`` and ``sovkg import``."""
+"""``sovkg init``, ``sovkg new-country`` and ``sovkg import``."""
 
 from __future__ import annotations
 
@@ -7,10 +7,34 @@ from pathlib import Path
 import click
 
 from sovkg.authoring.importer import KINDS, import_file
+from sovkg.authoring.scaffold import init_project
 from sovkg.authoring.scaffold import new_country as scaffold_country
 from sovkg.cli.main import project_of
 from sovkg.errors import ValidationFailed
-from sovkg.reports.validation import as_text
+from sovkg.reports.validation import as_text, quote_warning
+
+
+def shown(path: Path) -> str:
+    """A path as the user can type it from where they stand: relative to the working directory
+    when it lies below it, else absolute."""
+    path, here = path.resolve(), Path.cwd().resolve()
+    return str(path.relative_to(here)) if path.is_relative_to(here) else str(path)
+
+
+@click.command("init")
+@click.argument("directory", type=click.Path(file_okay=False))
+def init(directory: str) -> None:
+    """Make a new project folder DIRECTORY with a copy of the ontology, kg, shapes and queries.
+
+    \b
+    The copy is the one this sovkg carries; the new folder builds as it is. Run the authoring
+    commands (new-country, import, docs) inside it.
+    Example:
+      sovkg init my-graph && cd my-graph && sovkg build
+    """
+    project = init_project(Path(directory))
+    click.echo(f"made the project {shown(project.root)}: cd into it, then 'sovkg build' "
+               "(put the texts of your sources in its sources/ folder)")
 
 
 @click.command("new-country")
@@ -27,8 +51,9 @@ def new_country(ctx: click.Context, code: str, name: str) -> None:
       sovkg new-country KR --name "South Korea"
     """
     project = project_of(ctx)
+    project.require_writable("new-country")
     path = scaffold_country(project, code, name)
-    click.echo(f"wrote {path.relative_to(project.root)}: fill in its examples, then run 'sovkg validate'")
+    click.echo(f"wrote {shown(path)}: fill in its examples, then run 'sovkg validate'")
 
 
 @click.command("import")
@@ -38,10 +63,10 @@ def new_country(ctx: click.Context, code: str, name: str) -> None:
 @click.pass_context
 def import_sheet(ctx: click.Context, file: str, kind: str | None) -> None:
     """Import a spreadsheet (.csv, .tsv, .xlsx) of models, compute, actors, funding or policies
-    into kg/imported/FILE.ttl.
+    into its own file in kg/imported/.
 
     \b
-    Problems are reported as FILE:ROW:COLUMN and nothing is written; the Turtle is kept only if
+    Problems are reported as FILE:ROW:COLUMN and nothing is written; the Turtle is written only if
     the whole graph still validates. Importing the same sheet twice changes nothing.
     Example:
       sovkg import models.csv && sovkg build
@@ -53,5 +78,12 @@ def import_sheet(ctx: click.Context, file: str, kind: str | None) -> None:
         click.echo(as_text(failure.report, project.root), err=True)
         raise
     verb = "imported" if result.changed else "unchanged (already imported)"
-    click.echo(f"{verb}: {result.rows} row(s), {result.entities} entit(y/ies) in "
-               f"{result.path.relative_to(project.root)}")
+    click.echo(f"{verb}: {result.rows} row(s), {result.entities} new entit{'y' if result.entities == 1 else 'ies'} "
+               f"in {shown(result.path)}")
+    if result.report is not None:
+        warning = quote_warning(result.report, project.root)
+        if warning:
+            click.echo(warning, err=True)
+
+
+

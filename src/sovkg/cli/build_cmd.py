@@ -10,7 +10,7 @@ from sovkg.build.reason import REASONERS
 from sovkg.build.validate import VALIDATORS
 from sovkg.cli.main import project_of
 from sovkg.errors import ValidationFailed
-from sovkg.reports.validation import as_text
+from sovkg.reports.validation import as_text, quote_warning
 
 
 @click.command()
@@ -48,5 +48,8 @@ def build(ctx: click.Context, reasoner: str, lock_timeout: float | None, validat
     click.echo(f"  triples: {counts['asserted']} asserted, {counts['inferred']} inferred, "
                f"{counts['ontology']} ontology")
     click.echo(f"  quotes verified: {result.report.quotes_checked}")
+    warning = quote_warning(result.report, project.root)
+    if warning:
+        click.echo(warning, err=True)
     seconds = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
     click.echo(f"  time: {seconds}")

@@ -22,6 +22,8 @@ def docs(ctx: click.Context, output: str | None) -> None:
       sovkg build && sovkg docs
     """
     project = project_of(ctx)
+    if output is None:
+        project.require_writable("docs")
     page = query_docs(project)
     if output == "-":
         click.echo(page, nl=False)

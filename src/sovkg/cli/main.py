@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("sovkg.cli.diff_cmd", "diff_command"),
     "new-country": ("sovkg.cli.author_cmd", "new_country"),
     "import": ("sovkg.cli.author_cmd", "import_sheet"),
+    "init": ("sovkg.cli.author_cmd", "init"),
 }
 
 
@@ -69,7 +70,7 @@ class SovkgGroup(click.Group):
             _say(f"sovkg: error: {error}")
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
-            _say("sovkg: interrupted")
+            _say("sovkg: interrupted; an interrupted build or import leaves everything as it was")
             sys.exit(EXIT_INTERRUPTED)
         except OSError as error:
             if error.errno == errno.EPIPE:  # output closed early (| head): not an error worth a word

@@ -10,7 +10,7 @@ from sovkg.build.pipeline import check, load_graphs
 from sovkg.build.validate import VALIDATORS
 from sovkg.cli.main import project_of
 from sovkg.errors import EXIT_OK, EXIT_VIOLATIONS
-from sovkg.reports.validation import as_json, as_text
+from sovkg.reports.validation import as_json, as_text, quote_warning
 
 
 @click.command()
@@ -29,4 +29,7 @@ def validate(ctx: click.Context, fmt: str, validator: str) -> None:
     project = project_of(ctx)
     report = check(project, load_graphs(project), validator=validator)
     click.echo(as_json(report, project.root) if fmt == "json" else as_text(report, project.root))
+    warning = quote_warning(report, project.root)
+    if warning and fmt == "json":
+        click.echo(warning, err=True)
     sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)

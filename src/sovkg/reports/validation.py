@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from sovkg.build.validate import Report
@@ -36,13 +37,30 @@ def as_text(report: Report, root: Path) -> str:
                 elif v.value is not None:
                     detail += f"  [value: {v.value}]"
                 lines.append(detail)
-    if report.sources_dir is None:
-        lines.append("Quotes were not checked: no sources folder found (set SOVKG_SOURCES).")
-    else:
-        lines.append(f"Quotes checked against the source texts: {report.quotes_checked}.")
+    lines.append(f"Quotes checked against the source texts: {report.quotes_checked}.")
+    warning = quote_warning(report, root)
+    if warning:
+        lines.append(warning)
     if report.support is not None:
         lines.extend(f"Warning: {warning}." for warning in report.support.warnings)
     return "\n".join(lines)
+
+
+def quote_warning(report: Report, root: Path) -> str | None:
+    """A loud warning when some quotes could not be checked, saying how to fix it; None if all were."""
+    if not report.unchecked:
+        return None
+    searched = ", ".join(_shown(p, root) for p in report.sources) or "none found"
+    files = sorted(report.unchecked)
+    shown = ", ".join(files[:5]) + (f" and {len(files) - 5} more" if len(files) > 5 else "")
+    return (f"WARNING: {report.quotes_unchecked} quote(s) were NOT checked: the texts of {len(files)} source(s) "
+            f"({shown}) are in none of the sources folders searched ({searched}).\n"
+            f"  To check them, put those texts in {_shown(root / 'sources', root)}/ or set SOVKG_SOURCES to the "
+            f"folder(s) holding them (several separated by {os.pathsep!r}).")
+
+
+def _shown(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
 def as_json(report: Report, root: Path) -> str:
@@ -50,7 +68,8 @@ def as_json(report: Report, root: Path) -> str:
         "conforms": report.conforms,
         "violation_count": len(report.violations),
         "quotes_checked": report.quotes_checked,
-        "sources_checked": report.sources_dir is not None,
+        "quotes_unchecked": report.quotes_unchecked,
+        "sources_missing": sorted(report.unchecked),
         "violations": [v.as_dict(root) for v in report.violations],
         "support": None if report.support is None else {
             "checked": report.support.checked, "exceptions": report.support.exceptions,

@@ -68,7 +68,7 @@ class ResultTable:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(self.columns)
-        writer.writerows([self.text(v) for v in row] for row in self.rows)
+        writer.writerows([_neutralised(self.text(v)) for v in row] for row in self.rows)
         return buffer.getvalue()
 
     def _markdown(self) -> str:
@@ -98,6 +98,17 @@ class ResultTable:
                 for row in self.rows]
         return json.dumps({"head": {"vars": self.columns}, "results": {"bindings": rows}},
                           indent=2, ensure_ascii=False)
+
+
+# A spreadsheet program runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralised(text: str) -> str:
+    """A CSV cell that no spreadsheet program runs as a formula: a cell starting with = + - @ tab or
+    carriage return gets a leading apostrophe (OWASP's rule for CSV injection). `sovkg import`
+    drops that apostrophe again, so an exported table imports back with the same words."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _short(iri: str) -> str:

@@ -9,6 +9,7 @@ paraphrases fails.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -43,14 +44,28 @@ class QuoteProblem:
     source: ox.NamedNode
     quote: str
     reason: str
+    missing_text: str | None = None  # the file name, when no sources folder holds the cited text
 
 
-def check_quotes(store: ox.Store, sources_dir: Path) -> tuple[int, list[QuoteProblem]]:
-    """Verify every (evidence, source, quote) in the store against the texts in ``sources_dir``.
+def find_text(file_name: str, folders: Sequence[Path]) -> Path | None:
+    """The first of ``folders`` that holds ``file_name``, searched in order."""
+    for folder in folders:
+        path = folder / file_name
+        if path.is_file():
+            return path
+    return None
+
+
+def check_quotes(store: ox.Store, folders: Sequence[Path] | Path) -> tuple[int, list[QuoteProblem]]:
+    """Verify every (evidence, source, quote) in the store against the texts in ``folders``.
+
+    Every folder is searched for a source's file. A quote whose text no folder holds is returned
+    as a problem with ``missing_text`` set: it could not be checked, which is not the same as wrong.
 
     Returns:
-        The number of quotes checked, and the problems found.
+        The number of quotes checked against a text, and the problems found.
     """
+    folders = [folders] if isinstance(folders, Path) else list(folders)
     query = f"""
         SELECT ?evidence ?source ?quote ?file WHERE {{
             ?evidence <{SOV.quote}> ?quote ; <{SOV.source}> ?source .
@@ -60,15 +75,17 @@ def check_quotes(store: ox.Store, sources_dir: Path) -> tuple[int, list[QuotePro
     problems: list[QuoteProblem] = []
     for row in store.query(query, use_default_graph_as_union=True):
         evidence, source, quote, file = row[0], row[1], row[2].value, row[3]
-        checked += 1
         if file is None:
+            checked += 1
             problems.append(QuoteProblem(evidence, source, quote,
                                          "the cited source has no sov:fileName, so the quote cannot be checked"))
             continue
-        path = sources_dir / file.value
-        if not path.is_file():
-            problems.append(QuoteProblem(evidence, source, quote, f"source text {file.value} is not in {sources_dir}"))
+        path = find_text(file.value, folders)
+        if path is None:
+            problems.append(QuoteProblem(evidence, source, quote, f"source text {file.value} is in no sources folder",
+                                         missing_text=file.value))
             continue
+        checked += 1
         if normalise(quote) not in _source_text(path):
             problems.append(QuoteProblem(evidence, source, quote, f"quote does not occur in {file.value}"))
     return checked, problems
