@@ -44,7 +44,16 @@ def project_of(ctx: click.Context) -> Project:
 
 
 def _register() -> None:
-    from sovkg.cli import author_cmd, build_cmd, docs_cmd, load_cmd, query_cmd, serve_cmd, validate_cmd
+    from sovkg.cli import (
+        author_cmd,
+        build_cmd,
+        docs_cmd,
+        explain_cmd,
+        load_cmd,
+        query_cmd,
+        serve_cmd,
+        validate_cmd,
+    )
     from sovkg.cli.diff_cmd import diff_command
 
     cli.add_command(build_cmd.build)
@@ -58,6 +67,7 @@ def _register() -> None:
     cli.add_command(diff_command)
     cli.add_command(author_cmd.new_country)
     cli.add_command(author_cmd.import_sheet)
+    cli.add_command(explain_cmd.find)
 
 
 _register()

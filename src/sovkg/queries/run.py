@@ -8,6 +8,7 @@ from sovkg.errors import QueryError
 from sovkg.project import Project
 from sovkg.queries.engines import EmbeddedEngine, Engine, labels_from
 from sovkg.queries.library import Library
+from sovkg.queries.lookup import Resolver
 from sovkg.queries.params import bind
 from sovkg.queries.remote import RemoteEngine
 from sovkg.results.table import ResultTable
@@ -22,8 +23,9 @@ def run_stored(project: Project, name: str, params: dict[str, str] | None = None
                engine: Engine | None = None) -> ResultTable:
     """Answer a stored question, with labels for its IRIs."""
     query = Library(project.queries).get(name)
-    bindings = bind(query, params or {})
     engine = engine or engine_for(project)
+    needs_names = any(p.kind in ("entity", "country") for p in query.params)
+    bindings = bind(query, params or {}, Resolver.from_engine(engine) if needs_names else None)
     table = engine.select(query.text, bindings, origin=str(query.path))
     table.labels = labels_from(engine, table.iris())
     return table
