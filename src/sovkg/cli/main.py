@@ -68,6 +68,7 @@ def _register() -> None:
     cli.add_command(author_cmd.new_country)
     cli.add_command(author_cmd.import_sheet)
     cli.add_command(explain_cmd.find)
+    cli.add_command(explain_cmd.explain)
 
 
 _register()
