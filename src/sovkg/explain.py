@@ -577,3 +577,41 @@ def _dot(result: Explanation) -> str:
     out += [f"  {ids[s]} -> {ids[o]} [{attrs}];" for (s, _, o), attrs in edges.items()]
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------- under a table
+
+
+def paths_for_rows(store: ox.Store, table: object, spec: dict[str, str], bound: dict[str, object],
+                   resolver: object) -> str:
+    """The path behind each row of a dependency question, one line per path, grouped by entity.
+
+    ``spec`` is the question's ``#+ explain:`` header: ``entity`` names the column of the entity
+    explained, ``target`` a parameter (``_country``), a fixed country code (``US``) or a column.
+    """
+    columns: list[str] = table.columns  # type: ignore[attr-defined]
+    if spec.get("entity") not in columns:
+        return ""
+    graph = Graph(store)
+    entity_index = columns.index(spec["entity"])
+    on = spec.get("target", "")
+    pairs: list[tuple[str, str]] = []
+    for row in table.rows:  # type: ignore[attr-defined]
+        entity = row[entity_index]
+        if not isinstance(entity, ox.NamedNode):
+            continue
+        if on in columns and isinstance(row[columns.index(on)], ox.NamedNode):
+            target = row[columns.index(on)].value
+        else:
+            term = bound.get(on)
+            code = term.value if isinstance(term, ox.Literal) else on
+            target = resolver.entity(code, "country", jurisdictions_only=True).iri  # type: ignore[attr-defined]
+        if (entity.value, target) not in pairs:
+            pairs.append((entity.value, target))
+    out = ["", "The paths behind the rows (sovkg explain ENTITY --on COUNTRY shows each with its evidence;"
+               " * marks an inferred link):"]
+    for entity, target in pairs:
+        result = explain(store, entity, target, graph=graph)
+        out.append(f"{graph.label(entity)} → {graph.label(target)}:")
+        out += [f"  {line}" for line in result.summary().splitlines()] or ["  no stated path"]
+    return "\n".join(out)

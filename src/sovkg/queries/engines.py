@@ -16,6 +16,7 @@ from sovkg.queries.params import with_values
 from sovkg.results.table import ResultTable
 
 Bindings = dict[str, ox.NamedNode | ox.Literal]
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
 class Engine(Protocol):
@@ -47,16 +48,16 @@ class EmbeddedEngine:
             result = self.store.query(with_values(text, bindings or {}), use_default_graph_as_union=True)
         except SyntaxError as error:
             raise _syntax(error, origin) from error
-        if isinstance(result, bool):
-            return ResultTable(["answer"], [[ox.Literal("true" if result else "false",
-                                                         datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))]])
         if isinstance(result, ox.QuerySolutions):
             names = [v.value for v in result.variables]
             rows = [[solution[name] for name in names] for solution in result]
             return ResultTable(names, rows)
-        triples = list(result)
-        return ResultTable(["subject", "predicate", "object"],
-                           [[t.subject, t.predicate, t.object] for t in triples])
+        if isinstance(result, ox.QueryTriples):
+            return ResultTable(["subject", "predicate", "object"],
+                               [[t.subject, t.predicate, t.object] for t in result], kind="graph")
+        # an ASK answer (pyoxigraph's QueryBoolean, or a plain bool in older versions)
+        return ResultTable(["answer"], [[ox.Literal("true" if bool(result) else "false",
+                                                     datatype=ox.NamedNode(XSD_BOOLEAN))]], kind="ask")
 
     def labels(self, terms: list[ox.NamedNode]) -> dict[str, str]:
         return labels_from(self, terms)
@@ -100,11 +101,10 @@ class RdflibEngine:
             raise QueryError(f"{origin}: malformed SPARQL: {error}") from error
         if result.type == "ASK":
             answer = "true" if result.askAnswer else "false"
-            return ResultTable(["answer"], [[ox.Literal(answer, datatype=ox.NamedNode(
-                "http://www.w3.org/2001/XMLSchema#boolean"))]])
+            return ResultTable(["answer"], [[ox.Literal(answer, datatype=ox.NamedNode(XSD_BOOLEAN))]], kind="ask")
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             return ResultTable(["subject", "predicate", "object"],
-                               [[from_rdflib_term(t) for t in triple] for triple in result.graph])
+                               [[from_rdflib_term(t) for t in triple] for triple in result.graph], kind="graph")
         names = [str(v) for v in result.vars]
         rows = [[None if row[i] is None else from_rdflib_term(row[i]) for i in range(len(names))]
                 for row in result]

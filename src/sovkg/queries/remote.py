@@ -110,7 +110,8 @@ class RemoteEngine:
             raise EndpointError(f"{public_url(self.url)} did not answer with SPARQL JSON results")
         if "boolean" in data:
             return ResultTable(["answer"], [[ox.Literal(str(data["boolean"]).lower(),
-                                                        datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))]])
+                                                        datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))]],
+                               kind="ask")
         columns = data["head"]["vars"]
         rows = [[_term(b[c]) if c in b else None for c in columns] for b in data["results"]["bindings"]]
         check_row_limit(headers, len(rows), public_url(self.url))
