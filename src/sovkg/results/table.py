@@ -59,11 +59,17 @@ class ResultTable:
     def records(self) -> list[dict[str, str]]:
         return [{c: self.text(v) for c, v in zip(self.columns, row, strict=True)} for row in self.rows]
 
-    def view(self) -> View:
-        """The answer as people read it: titles, formatted cells, notes, legend and caveats."""
-        return build_view(self, self.presentation)
+    def view(self, limit: int | None = None) -> View:
+        """The answer as people read it: titles, formatted cells, notes, legend and caveats;
+        with ``limit``, the first rows only, and a note saying how many are left out."""
+        view = build_view(self, self.presentation)
+        if limit is not None and len(view.rows) > limit:
+            view.notes.insert(0, f"... {len(view.rows) - limit} more row(s) not shown here.")
+            view.rows = view.rows[:limit]
+        return view
 
-    def render(self, fmt: str) -> str:
+    def render(self, fmt: str, limit: int | None = None) -> str:
+        """The answer in a format; ``limit`` shortens people's formats (and says so)."""
         if self.kind == "ask":
             return self._boolean(fmt)
         if self.kind == "graph":
@@ -73,11 +79,11 @@ class ResultTable:
         if fmt == "json":
             return self._json()
         if fmt == "md":
-            return self._markdown()
-        return self._table()
+            return self._markdown(limit)
+        return self._table(limit)
 
-    def _table(self) -> str:
-        view = self.view()
+    def _table(self, limit: int | None = None) -> str:
+        view = self.view(limit)
         width = max(self.width or shutil.get_terminal_size((100, 24)).columns, 40)
         # Each column at least as wide as its longest word (up to 16), so that words wrap whole;
         # overflow="fold" carries a longer word over more lines: a cell is never cut with an
@@ -105,16 +111,16 @@ class ResultTable:
         writer.writerows([self.text(v) for v in row] for row in self.rows)
         return buffer.getvalue()
 
-    def _markdown(self) -> str:
+    def _markdown(self, limit: int | None = None) -> str:
         def esc(text: str) -> str:
             return text.replace("|", "\\|").replace("\n", " ")
 
-        view = self.view()
+        view = self.view(limit)
         out = ["| " + " | ".join(esc(c) for c in view.columns) + " |", "|" + "---|" * len(view.columns)]
         out.extend("| " + " | ".join(esc(cell) for cell in row) + " |" for row in view.rows)
         notes = _notes(view)
         if notes:
-            out += ["", *[line if not line.strip() else f"{line}" for line in notes]]
+            out += ["", *[f"- {line}" for line in notes]]
         return "\n".join(out)
 
     def _boolean(self, fmt: str) -> str:
