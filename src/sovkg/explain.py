@@ -148,6 +148,12 @@ class Explanation:
                 "dependencies": [path(p) for p in self.paths],
                 "possibleArrangements": [path(p) for p in self.possible]}
 
+    def _repr_markdown_(self) -> str:
+        return self.render("md")
+
+    def __str__(self) -> str:
+        return self.render("text")
+
     def summary(self) -> str:
         """One line per path: labels and relations, as printed under a table."""
         return "\n".join(_one_line(p) for p in self.paths)

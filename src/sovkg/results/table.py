@@ -68,6 +68,54 @@ class ResultTable:
             view.rows = view.rows[:limit]
         return view
 
+    # ------------------------------------------------------------------ for notebooks and scripts
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def answer(self) -> bool | None:
+        """The boolean of an ASK query (None for other queries)."""
+        if self.kind != "ask":
+            return None
+        return bool(self.rows) and isinstance(self.rows[0][0], ox.Literal) and self.rows[0][0].value == "true"
+
+    def to_pandas(self) -> object:
+        """A pandas DataFrame with typed columns (pandas is the optional extra ``pandas``).
+
+        An IRI column holds labels, with the IRIs beside it in ``<column>_iri``; numbers are
+        numbers and flags booleans (nullable dtypes); a cell that says why a value is missing
+        ("undisclosed", "not stated", "not applicable") is missing (``<NA>``) and its words go
+        to ``<column>_reason``. Column names stay the variable names, for code.
+        """
+        try:
+            import pandas as pd
+        except ImportError as error:
+            raise ImportError("to_pandas needs pandas: pip install 'sovkg[pandas]'") from error
+        data: dict[str, object] = {}
+        for index, column in enumerate(self.columns):
+            cells = [row[index] for row in self.rows]
+            kinds = {_cell_kind(c) for c in cells} - {"missing"}
+            if kinds == {"iri"}:
+                data[column] = pd.array([self.text(c) if c is not None else None for c in cells], dtype="string")
+                data[f"{column}_iri"] = pd.array([c.value if c is not None else None for c in cells], dtype="string")
+            elif kinds and kinds <= {"number", "reason"} and "number" in kinds:
+                data[column] = pd.array([float(c.value) if _cell_kind(c) == "number" else None for c in cells],
+                                        dtype="Float64")
+                data[f"{column}_reason"] = pd.array(
+                    [c.value if _cell_kind(c) == "reason" else None for c in cells], dtype="string")
+            elif kinds and kinds <= {"boolean", "reason"} and "boolean" in kinds:
+                data[column] = pd.array([_truth_of(c) for c in cells], dtype="boolean")
+                if "reason" in kinds:
+                    data[f"{column}_reason"] = pd.array(
+                        [c.value if _cell_kind(c) == "reason" else None for c in cells], dtype="string")
+            else:
+                data[column] = pd.array([self.text(c) if c is not None else None for c in cells], dtype="string")
+        return pd.DataFrame(data)
+
+    def _repr_markdown_(self) -> str:
+        return self.render("md")
+
     def render(self, fmt: str, limit: int | None = None) -> str:
         """The answer in a format; ``limit`` shortens people's formats (and says so)."""
         if self.kind == "ask":
@@ -164,6 +212,33 @@ class ResultTable:
                 for row in self.rows]
         return json.dumps({"head": {"vars": self.columns}, "results": {"bindings": rows}},
                           indent=2, ensure_ascii=False)
+
+
+_NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger",
+                              "positiveInteger", "short")}
+_WORDS_FOR_MISSING = {"undisclosed", "not stated", "not applicable", "none", "none recorded", "unknown", ""}
+
+
+def _cell_kind(cell: object) -> str:
+    """number, boolean, iri, reason (words saying why a value is missing), text or missing."""
+    if cell is None:
+        return "missing"
+    if isinstance(cell, ox.NamedNode):
+        return "iri"
+    if isinstance(cell, ox.Literal):
+        if cell.datatype.value in _NUMERIC:
+            return "number"
+        if cell.datatype.value == XSD + "boolean" or cell.value in ("true", "false"):
+            return "boolean"
+        if cell.value.strip().lower() in _WORDS_FOR_MISSING:
+            return "reason"
+    return "text"
+
+
+def _truth_of(cell: object) -> bool | None:
+    if isinstance(cell, ox.Literal) and cell.value in ("true", "false", "1", "0"):
+        return cell.value in ("true", "1")
+    return None
 
 
 def escape(text: str) -> str:
