@@ -166,3 +166,11 @@ def test_dependency_questions_print_the_path_behind_each_row(built: Project, sov
     france = sovkg("query", "dependencies-on-country", "-p", "country=fr", "--paths", cwd=built.root,
                    env={"COLUMNS": "300"})
     assert "Jean Zay supercomputer → France:" in france.stdout
+
+
+def test_sovereignty_matrix_paths_show_why_a_cell_is_foreign(built: Project, sovkg: Runner) -> None:
+    done = sovkg("query", "sovereignty-matrix", "--paths", cwd=built.root, env={"COLUMNS": "300"})
+    assert done.returncode == EXIT_OK, done.stderr
+    italy = done.stdout.split("\nItaly:\n", 1)[1].split("\n")[0]
+    assert italy.strip() == "Leonardo supercomputer —hosted by→ Cineca —funded by→ European Union"
+    assert "Gefion supercomputer —has partner→ Eviden (France)" in done.stdout

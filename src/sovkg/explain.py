@@ -596,6 +596,8 @@ def paths_for_rows(store: ox.Store, table: object, spec: dict[str, str], bound: 
     explained, ``target`` a parameter (``_country``), a fixed country code (``US``) or a column.
     """
     columns: list[str] = table.columns  # type: ignore[attr-defined]
+    if spec.get("projects_of") in columns:
+        return _foreign_paths_of_countries(store, table, spec["projects_of"])
     if spec.get("entity") not in columns:
         return ""
     graph = Graph(store)
@@ -620,4 +622,32 @@ def paths_for_rows(store: ox.Store, table: object, spec: dict[str, str], bound: 
         result = explain(store, entity, target, graph=graph)
         out.append(f"{graph.label(entity)} → {graph.label(target)}:")
         out += [f"  {line}" for line in result.summary().splitlines()] or ["  no stated path"]
+    return "\n".join(out)
+
+
+def _foreign_paths_of_countries(store: ox.Store, table: object, column: str) -> str:
+    """For each country of the rows, the paths from its sovereign projects to foreign actors."""
+    graph = Graph(store)
+    index = table.columns.index(column)  # type: ignore[attr-defined]
+    countries = list(dict.fromkeys(row[index].value for row in table.rows  # type: ignore[attr-defined]
+                                   if isinstance(row[index], ox.NamedNode)))
+    effort, project_class = ox.NamedNode(SOV_IRI + "isSovereignEffortOf"), SOV_IRI + "SovereignAIProject"
+    out = ["", "The paths behind the foreign cells (sovkg explain PROJECT --on COUNTRY shows each with its "
+               "evidence; * marks an inferred link):"]
+    for country in countries:
+        projects = sorted({q.subject.value for g in (ASSERTED_GRAPH, INFERRED_GRAPH)
+                           for q in store.quads_for_pattern(None, effort, ox.NamedNode(country), ox.NamedNode(g))
+                           if project_class in graph.types(q.subject.value)}, key=graph.label)
+        lines = []
+        for project in projects:
+            result = explain(store, project, None, graph=graph)
+            for path in result.paths:
+                # a state or union reached is its own home (the EU funding Italy's Cineca)
+                home = path.home.object.iri if path.home else (
+                    path.target.iri if JURISDICTION in graph.types(path.target.iri) else None)
+                if home is not None and home != country:
+                    lines.append(f"  {_one_line(path)}")
+        if lines:
+            out.append(f"{graph.label(country)}:")
+            out += lines
     return "\n".join(out)

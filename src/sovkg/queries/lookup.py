@@ -178,12 +178,15 @@ class Resolver:
             values = " ".join(str(ox.NamedNode(i)) for i in missing)
             for row in self.engine.select(_DETAILS_QUERY % values).rows:  # type: ignore[attr-defined]
                 iri = row[0].value
+                jurisdiction = row[4] is not None and row[4].value == "true"
+                label = self.labels.get(iri, local_name(iri))
                 self._details[iri] = Entity(
-                    iri, self.labels.get(iri, local_name(iri)),
+                    iri, label,
                     kind=row[1].value if row[1] is not None else "",
-                    country=row[2].value if row[2] is not None else "",
+                    # a state or union is its own country
+                    country=row[2].value if row[2] is not None else (label if jurisdiction else ""),
                     iso_code=row[3].value if row[3] is not None else "",
-                    jurisdiction=row[4] is not None and row[4].value == "true")
+                    jurisdiction=jurisdiction)
         return [self._details.get(i) or Entity(i, self.labels.get(i, local_name(i)), iso_code=self.codes.get(i, ""))
                 for i in iris]
 
