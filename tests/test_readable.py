@@ -174,3 +174,12 @@ def test_sovereignty_matrix_paths_show_why_a_cell_is_foreign(built: Project, sov
     italy = done.stdout.split("\nItaly:\n", 1)[1].split("\n")[0]
     assert italy.strip() == "Leonardo supercomputer —hosted by→ Cineca —funded by→ European Union"
     assert "Gefion supercomputer —has partner→ Eviden (France)" in done.stdout
+
+
+def test_a_deeper_ownership_chain_is_shown_not_flattened() -> None:
+    from sovkg.results.present import group_under_parents
+
+    parents = {"YouTube": ["Google", "Alphabet"], "Google": ["Alphabet"]}
+    assert group_under_parents("Alphabet, YouTube", None, parents) == (
+        "Alphabet (and its subsidiary YouTube, owned through Google)")
+    assert group_under_parents("Google, Meta", None, parents) == "Alphabet (through its subsidiary Google), Meta"

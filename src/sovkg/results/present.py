@@ -294,7 +294,10 @@ def group_under_parents(text: str, term: object, parents: dict[str, list[str]]) 
     """
     if isinstance(term, ox.NamedNode):
         chain = parents.get(term.value) or []
-        return f"{chain[-1]} (through its subsidiary {text})" if chain else text
+        if not chain:
+            return text
+        between = f", owned through {' and '.join(chain[:-1])}" if len(chain) > 1 else ""
+        return f"{chain[-1]} (through its subsidiary {text}{between})"
     names = [n for n in text.split(", ") if n] if parents else []
     if not names:
         return text
@@ -302,9 +305,14 @@ def group_under_parents(text: str, term: object, parents: dict[str, list[str]]) 
     for name in names:
         chain = parents.get(name) or []
         groups.setdefault(chain[-1] if chain else name, []).append(name)
+    def with_chain(member: str) -> str:
+        # the owners between a subsidiary and its ultimate parent, so the chain shows
+        between = (parents.get(member) or [])[:-1]
+        return f"{member}, owned through {' and '.join(between)}" if between else member
+
     out = []
     for top, members in groups.items():
-        subsidiaries = [m for m in members if m != top]
+        subsidiaries = [with_chain(m) for m in members if m != top]
         if not subsidiaries:
             out.append(top)
         elif top in members:
