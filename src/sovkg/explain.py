@@ -26,7 +26,15 @@ import pyoxigraph as ox
 
 from sovkg.build.reason import Schema, read_schema
 from sovkg.errors import QueryError
-from sovkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF_TYPE, RDFS_LABEL, SOV_IRI
+from sovkg.namespaces import (
+    ASSERTED_GRAPH,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    PREFIXES,
+    RDF_TYPE,
+    RDFS_LABEL,
+    SOV_IRI,
+)
 
 FORMATS = ("text", "md", "json", "dot")
 DEPENDS_ON = SOV_IRI + "dependsOn"
@@ -358,9 +366,8 @@ class Graph:
 
 
 def _curie(iri: str) -> str:
-    for prefix, namespace in (("sov", SOV_IRI), ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-                              ("owl", "http://www.w3.org/2002/07/owl#")):
-        if iri.startswith(namespace):
+    for prefix, namespace in PREFIXES.items():
+        if prefix and iri.startswith(namespace):
             return f"{prefix}:{iri[len(namespace):]}"
     return f"<{iri}>"
 
