@@ -95,41 +95,78 @@ class Entity:
         return f"{self.label}{f' ({extra})' if extra else ''}  :{self.local_name}"
 
 
+_CODES_QUERY = """
+PREFIX sov: <https://w3id.org/sovkg/ontology#>
+SELECT ?s ?code WHERE { ?s sov:isoCode ?code . FILTER(isIRI(?s)) }
+"""
+
+
 @dataclass
 class Resolver:
-    """Names to entities for one graph; build it with :meth:`from_engine`."""
+    """Names to entities for one graph; build it with :meth:`from_engine`.
 
-    names: dict[str, dict[str, set[str]]] = field(default_factory=dict)   # normalised text -> tier -> IRIs
-    labels: dict[str, str] = field(default_factory=dict)                  # IRI -> label
-    codes: dict[str, str] = field(default_factory=dict)                   # IRI -> ISO code
+    The index of every name is read on first use; a country given by its ISO code needs only
+    the codes, which one small query reads.
+    """
+
     engine: object | None = None
+    _names: dict[str, dict[str, set[str]]] = field(default_factory=dict)   # normalised text -> tier -> IRIs
+    _labels: dict[str, str] = field(default_factory=dict)                  # IRI -> label
+    _codes: dict[str, str] = field(default_factory=dict)                   # IRI -> ISO code
+    _loaded: bool = False
     _details: dict[str, Entity] = field(default_factory=dict)
 
     @classmethod
     def from_engine(cls, engine: object) -> Resolver:
-        resolver = cls(engine=engine)
-        for row in engine.select(_INDEX_QUERY).rows:  # type: ignore[attr-defined]
+        return cls(engine=engine)
+
+    @property
+    def names(self) -> dict[str, dict[str, set[str]]]:
+        self._load()
+        return self._names
+
+    @property
+    def labels(self) -> dict[str, str]:
+        self._load()
+        return self._labels
+
+    @property
+    def codes(self) -> dict[str, str]:
+        self._load()
+        return self._codes
+
+    def _load(self) -> None:
+        if self._loaded or self.engine is None:
+            return
+        self._loaded = True
+        for row in self.engine.select(_INDEX_QUERY).rows:  # type: ignore[attr-defined]
             subject, text, how = row
             if subject is None or text is None:
                 continue
             iri = subject.value
-            resolver._add(text.value, "label" if how.value == "label" else "alias", iri)
+            self._add(text.value, "label" if how.value == "label" else "alias", iri)
             if how.value == "label":
-                resolver.labels.setdefault(iri, text.value)
+                self._labels.setdefault(iri, text.value)
                 match = _PARENTHESIS.match(text.value)
                 # "Amazon Web Services (AWS)", not "Jean Zay: 1,456 H100 (prose)"
                 if match and ":" not in text.value and match.group(2)[:1].isupper():
-                    resolver._add(match.group(1), "derived", iri)
-                    resolver._add(match.group(2), "derived", iri)
+                    self._add(match.group(1), "derived", iri)
+                    self._add(match.group(2), "derived", iri)
             elif how.value == "code":
-                resolver.codes[iri] = text.value
-            resolver._add(local_name(iri), "local name", iri)
-        return resolver
+                self._codes[iri] = text.value
+            self._add(local_name(iri), "local name", iri)
+
+    def _code_list(self) -> dict[str, str]:
+        """IRI -> ISO code, without reading the whole index if it is not read yet."""
+        if self._loaded or self.engine is None:
+            return self._codes
+        return {row[0].value: row[1].value for row in self.engine.select(_CODES_QUERY).rows  # type: ignore[attr-defined]
+                if row[0] is not None and row[1] is not None}
 
     def _add(self, text: str, tier: str, iri: str) -> None:
         key = normalise(text)
         if key:
-            self.names.setdefault(key, {}).setdefault(tier, set()).add(iri)
+            self._names.setdefault(key, {}).setdefault(tier, set()).add(iri)
 
     # ------------------------------------------------------------------ lookups
 
@@ -215,11 +252,12 @@ class Resolver:
     def country_code(self, text: str, what: str = "country") -> str:
         """The ISO 3166-1 code of the country or union ``text`` names (code, label or alias)."""
         value = text.strip()
-        by_code = {code.casefold(): code for code in self.codes.values()}
         if len(value) == 2 and value.isalpha():
+            codes = self._code_list()
+            by_code = {code.casefold(): code for code in codes.values()}
             if value.casefold() in by_code:
                 return by_code[value.casefold()]
-            known = ", ".join(sorted(set(self.codes.values())))
+            known = ", ".join(sorted(set(codes.values())))
             raise QueryError(f"no country with the code {value.upper()!r} in the graph (codes it knows: {known})")
         found = self.entity(value, what, jurisdictions_only=True)
         code = self.codes.get(found.iri) or found.iso_code
