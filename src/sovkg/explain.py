@@ -139,12 +139,22 @@ class Explanation:
     complete: bool = True           # False when a bound (hops, number of paths) cut the search
     layer: str | None = None
 
-    def render(self, fmt: str = "text") -> str:
+    def render(self, fmt: str = "text", width: int | None = None) -> str:
+        """text or md for people (text wrapped to ``width`` if given), json with IRIs, dot for Graphviz."""
         if fmt == "json":
             return json.dumps(self.to_json(), indent=2, ensure_ascii=False)
         if fmt == "dot":
             return _dot(self)
-        return _text(self, markdown=fmt == "md")
+        text = _text(self, markdown=fmt == "md")
+        if fmt != "text" or not width:
+            return text
+        import textwrap
+
+        lines = []
+        for line in text.splitlines():
+            indent = " " * (len(line) - len(line.lstrip()) + 4)
+            lines.extend(textwrap.wrap(line, width=width, subsequent_indent=indent, break_on_hyphens=False) or [""])
+        return "\n".join(lines) + "\n"
 
     def to_json(self) -> dict[str, object]:
         def path(p: Path) -> dict[str, object]:
@@ -513,9 +523,11 @@ def _text(result: Explanation, markdown: bool) -> str:
     head = f"Dependency paths from {entity} to {target}{layer}"
     out.append(f"## {head}" if markdown else head)
     out.append("")
-    if not result.paths:
+    if not result.paths and result.complete:
         out.append(f"No dependency of {entity} on {target} is stated in the graph. This means the sources "
                    "state none, not that there is none.")
+    elif not result.paths:
+        out.append(f"No dependency of {entity} on {target} was found within the bounds of the search.")
     for number, path in enumerate(result.paths, 1):
         out.extend(_path_text(number, path, markdown))
     if result.possible:

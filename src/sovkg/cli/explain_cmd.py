@@ -86,4 +86,6 @@ def explain(ctx: click.Context, entity: str, on: str | None, layer: str | None, 
     target = resolver.entity(on, "country or actor") if on else None
     result = run_explain(engine.store, found.iri, target.iri if target else None, layer=layer,
                          all_paths=all_paths, max_hops=max_hops, max_paths=max_paths)
-    click.echo(result.render(fmt).rstrip("\n"))
+    import shutil
+
+    click.echo(result.render(fmt, width=shutil.get_terminal_size((100, 24)).columns).rstrip("\n"))
