@@ -53,7 +53,7 @@ def test_table_shows_labels_and_json_keeps_iris_and_labels(built: Project, sovkg
     csv_text = sovkg("query", "us-dependencies", "--format", "csv", cwd=built.root).stdout
     assert csv_text.splitlines()[0] == "country,project,usActors"
     markdown = sovkg("query", "us-dependencies", "--format", "md", cwd=built.root).stdout
-    assert markdown.startswith("| country | project | usActors |")
+    assert markdown.startswith("| country | project | U.S. actors depended on |")
 
 
 def test_unknown_query_suggests_the_closest(built: Project, sovkg: Runner) -> None:

@@ -29,6 +29,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "new-country": ("sovkg.cli.author_cmd", "new_country"),
     "import": ("sovkg.cli.author_cmd", "import_sheet"),
     "init": ("sovkg.cli.author_cmd", "init"),
+    "find": ("sovkg.cli.explain_cmd", "find"),
+    "explain": ("sovkg.cli.explain_cmd", "explain"),
 }
 
 

@@ -56,21 +56,50 @@ def queries(ctx: click.Context) -> None:
 @_format
 @_endpoint
 @endpoint_options
+@click.option("--paths", is_flag=True,
+              help="Under the table, the dependency path behind each row (questions about dependencies).")
 @click.pass_context
 def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str, endpoint: str | None,
-          auth: str | None, deadline: float | None, max_mb: float | None) -> None:
+          auth: str | None, deadline: float | None, max_mb: float | None, paths: bool) -> None:
     """Answer the stored question NAME.
+
+    Names of entities and countries are looked up as 'sovkg find' does (label, alias, local
+    name, IRI or ISO code, any case). Tables fit the terminal; caveats are printed under them.
 
     \b
     Examples:
-      sovkg query us-dependencies
-      sovkg query dependencies-on-country -p country=US --format json
+      sovkg query us-dependencies --paths
+      sovkg query dependencies-on-country -p country=france --format json
+      sovkg query ownership-chain -p actor="Hugging Face"
     """
     project = project_of(ctx)
     params = _params(param_values)
     remote = make_endpoint(endpoint, auth, deadline, max_mb) if endpoint is not None else None
-    table = run_stored(project, name, params, engine_for(project, remote))
+    engine = engine_for(project, remote)
+    table = run_stored(project, name, params, engine)
     click.echo(table.render(fmt).rstrip("\n"))
+    spec = table.presentation.explain if table.presentation else {}
+    if spec and fmt in ("table", "md"):
+        if paths:
+            if endpoint:
+                raise QueryError("--paths needs the embedded store: the paths are searched in the build, "
+                                 "not on an endpoint")
+            from sovkg.explain import paths_for_rows
+            from sovkg.queries.library import Library
+            from sovkg.queries.lookup import Resolver
+            from sovkg.queries.params import bind
+
+            resolver = Resolver.from_engine(engine)
+            bound = bind(Library(project.queries).get(name), params, resolver)
+            import shutil
+            import textwrap
+
+            width = shutil.get_terminal_size((100, 24)).columns
+            for line in paths_for_rows(engine.store, table, spec, bound, resolver).splitlines():  # type: ignore[attr-defined]
+                indent = " " * (len(line) - len(line.lstrip()) + 4)
+                click.echo("\n".join(textwrap.wrap(line, width=width, subsequent_indent=indent)) or "")
+        else:
+            click.echo(f"The path behind a row: sovkg explain ENTITY --on COUNTRY, or add --paths to {name}.")
 
 
 @click.command()

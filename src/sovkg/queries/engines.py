@@ -67,12 +67,13 @@ class EmbeddedEngine:
 
 def boolean_table(answer: bool) -> ResultTable:
     """An ASK answer as a one-cell table."""
-    return ResultTable(["answer"], [[ox.Literal("true" if answer else "false", datatype=XSD_BOOLEAN)]])
+    return ResultTable(["answer"], [[ox.Literal("true" if answer else "false", datatype=XSD_BOOLEAN)]], kind="ask")
 
 
 def triples_table(triples: list[ox.Triple]) -> ResultTable:
     """A CONSTRUCT or DESCRIBE answer as a table of subject, predicate, object."""
-    return ResultTable(["subject", "predicate", "object"], [[t.subject, t.predicate, t.object] for t in triples])
+    return ResultTable(["subject", "predicate", "object"], [[t.subject, t.predicate, t.object] for t in triples],
+                       kind="graph")
 
 
 def labels_from(engine: Engine, terms: list[ox.NamedNode]) -> dict[str, str]:
@@ -115,7 +116,7 @@ class RdflibEngine:
             return boolean_table(bool(result.askAnswer))
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             return ResultTable(["subject", "predicate", "object"],
-                               [[from_rdflib_term(t) for t in triple] for triple in result.graph])
+                               [[from_rdflib_term(t) for t in triple] for triple in result.graph], kind="graph")
         names = [str(v) for v in result.vars]
         rows = [[None if row[i] is None else from_rdflib_term(row[i]) for i in range(len(names))]
                 for row in result]

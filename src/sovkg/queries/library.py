@@ -18,6 +18,7 @@ import yaml
 
 from sovkg.errors import QueryError
 from sovkg.lexical import mask
+from sovkg.results.present import Presentation
 
 PARAM_KINDS = ("country", "entity", "language", "string", "integer", "decimal")
 _VARIABLE = re.compile(r"[?$]([A-Za-z_][\w]*)")
@@ -50,6 +51,7 @@ class StoredQuery:
     params: tuple[Param, ...] = ()
     example: str | None = None
     variables: tuple[str, ...] = field(default_factory=tuple)
+    presentation: Presentation = field(default_factory=Presentation)
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -125,7 +127,7 @@ def load_query(path: Path) -> StoredQuery:
         description=str(header.get("description") or "").strip(),
         tags=tuple(str(t) for t in tags), params=params,
         example=str(header["example"]).strip() if header.get("example") else None,
-        variables=variables)
+        variables=variables, presentation=Presentation.from_header(header, str(path)))
 
 
 def mask_sparql(text: str) -> str:

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from sovkg.errors import QueryError
 from sovkg.namespaces import ID_IRI
 from sovkg.queries.library import Param, StoredQuery, mask_sparql
+from sovkg.queries.lookup import Resolver
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
@@ -54,11 +55,18 @@ def to_term(param: Param, raw: str) -> ox.NamedNode | ox.Literal:
     return ox.Literal(value)
 
 
-def bind(query: StoredQuery, given: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
+def bind(query: StoredQuery, given: dict[str, str],
+         resolver: Resolver | None = None) -> dict[str, ox.NamedNode | ox.Literal]:
     """The terms to bind, keyed by query variable name (``_country``), defaults filled in.
 
+    With a ``resolver`` (the graph's names), an entity or country is first looked up by the name
+    a person uses (label, alias, local name, IRI, ISO code, any case); the entity found is then
+    bound as an RDF term like any other value. An ambiguous or unknown name is refused, so a
+    question never answers an empty table because of a name the graph does not know.
+
     Raises:
-        QueryError: an unknown or missing parameter, or a value of the wrong kind.
+        QueryError: an unknown or missing parameter, a value of the wrong kind, or a name that
+            the graph does not know or that names more than one entity.
     """
     for name in given:
         if query.param(name) is None:
@@ -71,7 +79,13 @@ def bind(query: StoredQuery, given: dict[str, str]) -> dict[str, ox.NamedNode | 
             example = query.example or f"sovkg query {query.name} -p {param.name}=VALUE"
             raise QueryError(f"{query.name} needs the parameter {param.name!r} ({param.description or param.kind}); "
                              f"for example: {example}")
-        bound["_" + param.name] = to_term(param, raw)
+        if resolver is not None and param.kind == "entity":
+            found = resolver.entity(raw, f"{param.name}")
+            bound["_" + param.name] = found.term
+        elif resolver is not None and param.kind == "country":
+            bound["_" + param.name] = ox.Literal(resolver.country_code(raw, param.name))
+        else:
+            bound["_" + param.name] = to_term(param, raw)
     return bound
 
 

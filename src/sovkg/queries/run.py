@@ -9,6 +9,7 @@ from sovkg.project import Project
 from sovkg.queries.engines import EmbeddedEngine, Engine, labels_from
 from sovkg.queries.form import SERVICE_REFUSED, query_form, uses_service
 from sovkg.queries.library import Library
+from sovkg.queries.lookup import Resolver
 from sovkg.queries.params import bind
 from sovkg.results.table import ResultTable
 from sovkg.store.endpoint import Endpoint
@@ -27,11 +28,52 @@ def run_stored(project: Project, name: str, params: dict[str, str] | None = None
                engine: Engine | None = None) -> ResultTable:
     """Answer a stored question, with labels for its IRIs."""
     query = Library(project.queries).get(name)
-    bindings = bind(query, params or {})
     engine = engine or engine_for(project)
+    needs_names = any(p.kind in ("entity", "country") for p in query.params)
+    bindings = bind(query, params or {}, Resolver.from_engine(engine) if needs_names else None)
     table = engine.select(query.text, bindings, origin=str(query.path))
     table.labels = labels_from(engine, table.iris())
+    table.presentation = query.presentation
+    if query.presentation.control:
+        table.parents = owners(engine)
+    if query.presentation.matrix.get("codes"):
+        resolver = Resolver.from_engine(engine)
+        table.codes = {resolver.labels[iri]: code for iri, code in resolver.codes.items() if iri in resolver.labels}
     return table
+
+
+_OWNERS = """
+PREFIX sov:  <https://w3id.org/sovkg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?owned ?ownedName ?owner ?ownerName WHERE {
+  ?owned sov:ownedBy ?owner .
+  ?owned a sov:Actor .
+  ?owner a sov:Actor .
+  OPTIONAL { ?owned rdfs:label ?ownedName }
+  OPTIONAL { ?owner rdfs:label ?ownerName }
+}
+"""
+
+
+def owners(engine: Engine) -> dict[str, list[str]]:
+    """Every owned actor's chain of owners up to its ultimate parent, as labels, nearest first;
+    keyed by the actor's IRI and by its label (for cells that list actors by name)."""
+    direct: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for owned, owned_name, owner, owner_name in engine.select(_OWNERS).rows:
+        direct[owned.value] = owner.value
+        names[owned.value] = owned_name.value if owned_name is not None else owned.value
+        names[owner.value] = owner_name.value if owner_name is not None else owner.value
+    chains: dict[str, list[str]] = {}
+    for actor in direct:
+        chain, node = [], actor
+        while node in direct and direct[node] not in chain and len(chain) < 20:
+            node = direct[node]
+            chain.append(node)
+        labels = [names[n] for n in chain]
+        chains[actor] = labels
+        chains[names[actor]] = labels
+    return chains
 
 
 def run_text(project: Project, text: str, origin: str, engine: Engine | None = None,

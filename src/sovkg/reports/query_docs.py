@@ -31,9 +31,5 @@ def query_docs(project: Project, engine: Engine | None = None) -> str:
             out.append("")
         out += ["```sh", query.example or f"sovkg query {query.name}", "```", ""]
         table = run_stored(project, query.name, engine=engine)
-        shown = len(table.rows)
-        table.rows = table.rows[:EXAMPLE_ROWS]
-        out.append(table.render("md"))
-        if shown > EXAMPLE_ROWS:
-            out += ["", f"... {shown - EXAMPLE_ROWS} more row(s)."]
+        out.append(table.render("md", limit=EXAMPLE_ROWS))
     return "\n".join(out) + "\n"

@@ -1,13 +1,25 @@
-"""A query's answer as a table of RDF terms, and its renderings: table, CSV, JSON, Markdown."""
+"""A query's answer as a table of RDF terms, and its renderings: table, CSV, JSON, Markdown.
+
+``table`` and ``md`` are for people: column titles, money with its hedges, flags with a legend,
+caveats under the answer (see :mod:`sovkg.results.present`), and a table that fits the terminal
+by wrapping long cells, never cutting them. ``csv`` and ``json`` are for programs: variable names
+and raw values. An ASK answer is its boolean; a CONSTRUCT or DESCRIBE answer is a graph, written
+as Turtle (``table``, ``md``), JSON-LD (``json``) or N-Triples (``csv``).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import shutil
+import textwrap
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+
+from sovkg.namespaces import PREFIXES
+from sovkg.results.present import Presentation, View, build_view
 
 FORMATS = ("table", "csv", "json", "md")
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -20,6 +32,11 @@ class ResultTable:
     columns: list[str]
     rows: list[list[object]]
     labels: dict[str, str] = field(default_factory=dict)
+    kind: str = "select"                                    # select, ask or graph
+    presentation: Presentation | None = None
+    parents: dict[str, list[str]] = field(default_factory=dict)   # actor IRI or label -> owners, nearest first
+    codes: dict[str, str] = field(default_factory=dict)           # country label -> ISO code
+    width: int | None = None                                # the terminal's, when None
 
     def iris(self) -> list[ox.NamedNode]:
         return [cell for row in self.rows for cell in row if isinstance(cell, ox.NamedNode)]
@@ -42,27 +59,98 @@ class ResultTable:
     def records(self) -> list[dict[str, str]]:
         return [{c: self.text(v) for c, v in zip(self.columns, row, strict=True)} for row in self.rows]
 
-    def render(self, fmt: str) -> str:
+    def view(self, limit: int | None = None) -> View:
+        """The answer as people read it: titles, formatted cells, notes, legend and caveats;
+        with ``limit``, the first rows only, and a note saying how many are left out."""
+        view = build_view(self, self.presentation)
+        if limit is not None and len(view.rows) > limit:
+            view.notes.insert(0, f"... {len(view.rows) - limit} more row(s) not shown here.")
+            view.rows = view.rows[:limit]
+        return view
+
+    # ------------------------------------------------------------------ for notebooks and scripts
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def answer(self) -> bool | None:
+        """The boolean of an ASK query (None for other queries)."""
+        if self.kind != "ask":
+            return None
+        return bool(self.rows) and isinstance(self.rows[0][0], ox.Literal) and self.rows[0][0].value == "true"
+
+    def to_pandas(self) -> object:
+        """A pandas DataFrame with typed columns (pandas is the optional extra ``pandas``).
+
+        An IRI column holds labels, with the IRIs beside it in ``<column>_iri``; numbers are
+        numbers and flags booleans (nullable dtypes); a cell that says why a value is missing
+        ("undisclosed", "not stated", "not applicable") is missing (``<NA>``) and its words go
+        to ``<column>_reason``. Column names stay the variable names, for code.
+        """
+        try:
+            import pandas as pd
+        except ImportError as error:
+            raise ImportError("to_pandas needs pandas: pip install 'sovkg[pandas]'") from error
+        data: dict[str, object] = {}
+        for index, column in enumerate(self.columns):
+            cells = [row[index] for row in self.rows]
+            kinds = {_cell_kind(c) for c in cells} - {"missing"}
+            if kinds == {"iri"}:
+                data[column] = pd.array([self.text(c) if c is not None else None for c in cells], dtype="string")
+                data[f"{column}_iri"] = pd.array([c.value if c is not None else None for c in cells], dtype="string")
+            elif kinds and kinds <= {"number", "reason"} and "number" in kinds:
+                data[column] = pd.array([float(c.value) if _cell_kind(c) == "number" else None for c in cells],
+                                        dtype="Float64")
+                data[f"{column}_reason"] = pd.array(
+                    [c.value if _cell_kind(c) == "reason" else None for c in cells], dtype="string")
+            elif kinds and kinds <= {"boolean", "reason"} and "boolean" in kinds:
+                data[column] = pd.array([_truth_of(c) for c in cells], dtype="boolean")
+                if "reason" in kinds:
+                    data[f"{column}_reason"] = pd.array(
+                        [c.value if _cell_kind(c) == "reason" else None for c in cells], dtype="string")
+            else:
+                data[column] = pd.array([self.text(c) if c is not None else None for c in cells], dtype="string")
+        return pd.DataFrame(data)
+
+    def _repr_markdown_(self) -> str:
+        return self.render("md")
+
+    def render(self, fmt: str, limit: int | None = None) -> str:
+        """The answer in a format; ``limit`` shortens people's formats (and says so)."""
+        if self.kind == "ask":
+            return self._boolean(fmt)
+        if self.kind == "graph":
+            return self._graph(fmt)
         if fmt == "csv":
             return self._csv()
         if fmt == "json":
             return self._json()
         if fmt == "md":
-            return self._markdown()
-        return self._table()
+            return self._markdown(limit)
+        return self._table(limit)
 
-    def _table(self) -> str:
-        cells = [[self.text(v) for v in row] for row in self.rows]
-        widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(self.columns)]
-        widths = [min(w, 60) for w in widths]
-
-        def line(values: list[str]) -> str:
-            return "  ".join(_clip(v, w).ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
-
-        out = [line(self.columns), line(["-" * w for w in widths])]
-        out.extend(line(r) for r in cells)
-        out.append(f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''})")
-        return "\n".join(out)
+    def _table(self, limit: int | None = None) -> str:
+        view = self.view(limit)
+        width = max(self.width or shutil.get_terminal_size((100, 24)).columns, 40)
+        # Each column at least as wide as its longest word (up to 16), so that words wrap whole;
+        # overflow="fold" carries a longer word over more lines: a cell is never cut with an
+        # ellipsis. When the columns cannot fit side by side at 8 characters or their longest
+        # word, each row is printed as a record, one "title: value" per line, as psql's \x does.
+        minimum = [min(16, max((len(w) for t in [title, *(r[i] for r in view.rows)] for w in t.split()), default=1))
+                   for i, title in enumerate(view.columns)]
+        room = width - 3 * len(minimum)
+        if sum(min(m, 8) for m in minimum) > room:
+            lines = _records_text(view, width)
+        else:
+            while sum(minimum) > room and max(minimum, default=0) > 8:
+                minimum[minimum.index(max(minimum))] -= 1
+            lines = _rich_table(view, minimum, width)
+        count = len(view.rows)
+        lines.append(f"({count} row{'s' if count != 1 else ''}; long cells wrap, nothing is cut)")
+        for note in _notes(view):
+            lines += textwrap.wrap(note, width=width, subsequent_indent="  ", break_on_hyphens=False) or [""]
+        return "\n".join(lines)
 
     def _csv(self) -> str:
         buffer = io.StringIO()
@@ -71,13 +159,39 @@ class ResultTable:
         writer.writerows([_neutralised(self.text(v)) for v in row] for row in self.rows)
         return buffer.getvalue()
 
-    def _markdown(self) -> str:
+    def _markdown(self, limit: int | None = None) -> str:
         def esc(text: str) -> str:
             return text.replace("|", "\\|").replace("\n", " ")
 
-        out = ["| " + " | ".join(self.columns) + " |", "|" + "---|" * len(self.columns)]
-        out.extend("| " + " | ".join(esc(self.text(v)) for v in row) + " |" for row in self.rows)
+        view = self.view(limit)
+        out = ["| " + " | ".join(esc(c) for c in view.columns) + " |", "|" + "---|" * len(view.columns)]
+        out.extend("| " + " | ".join(esc(cell) for cell in row) + " |" for row in view.rows)
+        notes = _notes(view)
+        if notes:
+            out += ["", *[f"- {line}" for line in notes]]
         return "\n".join(out)
+
+    def _boolean(self, fmt: str) -> str:
+        answer = bool(self.rows) and isinstance(self.rows[0][0], ox.Literal) and self.rows[0][0].value == "true"
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": answer})
+        if fmt == "csv":
+            return f"answer\n{'true' if answer else 'false'}\n"
+        return "true" if answer else "false"
+
+    def _graph(self, fmt: str) -> str:
+        triples = [ox.Triple(*row) for row in self.rows]  # type: ignore[misc]
+        if fmt == "json":
+            from sovkg.rdf import to_rdflib_graph
+
+            graph = to_rdflib_graph(triples)
+            for prefix, namespace in PREFIXES.items():
+                graph.bind(prefix or "id", namespace)
+            return graph.serialize(format="json-ld", indent=2)
+        if fmt == "csv":
+            return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+        return f"```turtle\n{turtle}```" if fmt == "md" else turtle
 
     def _json(self) -> str:
         def term(cell: object) -> object:
@@ -111,12 +225,80 @@ def _neutralised(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+_NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger",
+                              "positiveInteger", "short")}
+_WORDS_FOR_MISSING = {"undisclosed", "not stated", "not applicable", "none", "none recorded", "unknown", ""}
+
+
+def _cell_kind(cell: object) -> str:
+    """number, boolean, iri, reason (words saying why a value is missing), text or missing."""
+    if cell is None:
+        return "missing"
+    if isinstance(cell, ox.NamedNode):
+        return "iri"
+    if isinstance(cell, ox.Literal):
+        if cell.datatype.value in _NUMERIC:
+            return "number"
+        if cell.datatype.value == XSD + "boolean" or cell.value in ("true", "false"):
+            return "boolean"
+        if cell.value.strip().lower() in _WORDS_FOR_MISSING:
+            return "reason"
+    return "text"
+
+
+def _truth_of(cell: object) -> bool | None:
+    if isinstance(cell, ox.Literal) and cell.value in ("true", "false", "1", "0"):
+        return cell.value in ("true", "1")
+    return None
+
+
+def escape(text: str) -> str:
+    """Cell text for rich, whose markup would otherwise read "[...]" as a style."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def _rich_table(view: View, minimum: list[int], width: int) -> list[str]:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    for title, least in zip(view.columns, minimum, strict=True):
+        table.add_column(title, overflow="fold", min_width=least)
+    for row in view.rows:
+        table.add_row(*[escape(cell) for cell in row])
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, color_system=None, force_terminal=False, soft_wrap=False).print(table)
+    return [line.rstrip() for line in buffer.getvalue().splitlines()]
+
+
+def _records_text(view: View, width: int) -> list[str]:
+    """Each row as a block of "title: value" lines, wrapped to the width."""
+    label = min(max((len(c) for c in view.columns), default=0), 24)
+    out: list[str] = []
+    for number, row in enumerate(view.rows, 1):
+        out.append(f"── row {number} " + "─" * max(0, min(width, 60) - 9 - len(str(number))))
+        for title, cell in zip(view.columns, row, strict=True):
+            wrapped = textwrap.wrap(cell, width=max(width - label - 2, 20), break_long_words=True,
+                                    break_on_hyphens=False) or [""]
+            out.append(f"{title.rjust(label)}: {wrapped[0]}")
+            out.extend(" " * (label + 2) + more for more in wrapped[1:])
+    return out
+
+
+def _notes(view: View) -> list[str]:
+    """What is printed under an answer: totals, the legend, the caveats."""
+    out: list[str] = []
+    out += view.notes
+    out += [f"Legend: {line}" for line in dict.fromkeys(view.legend)]
+    out += [f"Note: {line}" for line in view.caveats]
+    return out
+
+
 def _short(iri: str) -> str:
     for sep in ("#", "/"):
         if sep in iri:
             return iri.rsplit(sep, 1)[1] or iri
     return iri
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

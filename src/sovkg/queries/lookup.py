@@ -1,0 +1,266 @@
+"""Find an entity of the graph by the name a person uses: label, alias, local name, IRI or ISO code.
+
+One index is read from the graph with one SELECT (so it works on every engine), then every lookup
+is a dictionary access. Matching is case-insensitive and tiered: an exact label beats a local
+name, which beats an alias (``skos:altLabel``, an ISO code), which beats a name derived from a
+label (the part before a parenthesis, or the abbreviation inside it: "Amazon Web Services (AWS)"
+answers to "AWS"). Two entities in the best tier that matches make the name ambiguous: the
+candidates are listed, never one picked. A name that matches nothing gets the closest names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from sovkg.errors import QueryError
+from sovkg.namespaces import ID_IRI
+
+# Tiers, best first; a lookup answers from the first tier with any match.
+TIERS = ("label", "local name", "alias", "derived")
+_IRI = re.compile(r"^<?(https?://[^\s<>\"{}|\\^`]+)>?$")
+_PARENTHESIS = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
+
+_INDEX_QUERY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX sov:  <https://w3id.org/sovkg/ontology#>
+SELECT ?s ?text ?how WHERE {
+  { ?s rdfs:label ?text . BIND("label" AS ?how) }
+  UNION { ?s skos:altLabel ?text . BIND("alias" AS ?how) }
+  UNION { ?s sov:isoCode ?text . BIND("code" AS ?how) }
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/sovkg/id/"))
+}
+"""
+
+_DETAILS_QUERY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX sov:  <https://w3id.org/sovkg/ontology#>
+SELECT ?s (SAMPLE(?kindName) AS ?kind) (SAMPLE(?countryName) AS ?country) (SAMPLE(?code) AS ?isoCode)
+       (SAMPLE(?isJurisdiction) AS ?jurisdiction)
+WHERE {
+  VALUES ?s { %s }
+  OPTIONAL {
+    ?s a ?type . ?type rdfs:label ?kindName .
+    FILTER(STRSTARTS(STR(?type), "https://w3id.org/sovkg/ontology#"))
+    FILTER NOT EXISTS { ?s a ?narrower . ?narrower rdfs:subClassOf ?type . FILTER(?narrower != ?type) }
+  }
+  OPTIONAL { ?s sov:hasJurisdiction/rdfs:label ?jurisdictionName }
+  OPTIONAL { ?s sov:isSovereignEffortOf/rdfs:label ?effortName }
+  OPTIONAL { ?s sov:locatedIn ?place . ?place a sov:Jurisdiction ; rdfs:label ?placeName }
+  OPTIONAL { ?s sov:locatedIn/sov:locatedIn ?outer . ?outer a sov:Jurisdiction ; rdfs:label ?outerName }
+  BIND(COALESCE(?jurisdictionName, ?effortName, ?placeName, ?outerName) AS ?countryName)
+  OPTIONAL { ?s sov:isoCode ?code }
+  OPTIONAL { ?s a sov:Jurisdiction . BIND(true AS ?isJurisdiction) }
+}
+GROUP BY ?s
+"""
+
+
+def normalise(text: str) -> str:
+    """The form names are compared in: Unicode-compatible, case-folded, single-spaced."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def local_name(iri: str) -> str:
+    return iri[len(ID_IRI):] if iri.startswith(ID_IRI) else iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An entity of the graph as a person finds it: IRI, label, kind, country, ISO code."""
+
+    iri: str
+    label: str
+    kind: str = ""
+    country: str = ""
+    iso_code: str = ""
+    jurisdiction: bool = False
+
+    @property
+    def local_name(self) -> str:
+        return local_name(self.iri)
+
+    @property
+    def term(self) -> ox.NamedNode:
+        return ox.NamedNode(self.iri)
+
+    def describe(self) -> str:
+        """One line for a list of candidates: label (kind, country) :localName."""
+        extra = ", ".join(x for x in (self.kind, self.country if self.country != self.label else "") if x)
+        return f"{self.label}{f' ({extra})' if extra else ''}  :{self.local_name}"
+
+
+_CODES_QUERY = """
+PREFIX sov: <https://w3id.org/sovkg/ontology#>
+SELECT ?s ?code WHERE { ?s sov:isoCode ?code . FILTER(isIRI(?s)) }
+"""
+
+
+@dataclass
+class Resolver:
+    """Names to entities for one graph; build it with :meth:`from_engine`.
+
+    The index of every name is read on first use; a country given by its ISO code needs only
+    the codes, which one small query reads.
+    """
+
+    engine: object | None = None
+    _names: dict[str, dict[str, set[str]]] = field(default_factory=dict)   # normalised text -> tier -> IRIs
+    _labels: dict[str, str] = field(default_factory=dict)                  # IRI -> label
+    _codes: dict[str, str] = field(default_factory=dict)                   # IRI -> ISO code
+    _loaded: bool = False
+    _details: dict[str, Entity] = field(default_factory=dict)
+
+    @classmethod
+    def from_engine(cls, engine: object) -> Resolver:
+        return cls(engine=engine)
+
+    @property
+    def names(self) -> dict[str, dict[str, set[str]]]:
+        self._load()
+        return self._names
+
+    @property
+    def labels(self) -> dict[str, str]:
+        self._load()
+        return self._labels
+
+    @property
+    def codes(self) -> dict[str, str]:
+        self._load()
+        return self._codes
+
+    def _load(self) -> None:
+        if self._loaded or self.engine is None:
+            return
+        self._loaded = True
+        for row in self.engine.select(_INDEX_QUERY).rows:  # type: ignore[attr-defined]
+            subject, text, how = row
+            if subject is None or text is None:
+                continue
+            iri = subject.value
+            self._add(text.value, "label" if how.value == "label" else "alias", iri)
+            if how.value == "label":
+                self._labels.setdefault(iri, text.value)
+                match = _PARENTHESIS.match(text.value)
+                # "Amazon Web Services (AWS)", not "Jean Zay: 1,456 H100 (prose)"
+                if match and ":" not in text.value and match.group(2)[:1].isupper():
+                    self._add(match.group(1), "derived", iri)
+                    self._add(match.group(2), "derived", iri)
+            elif how.value == "code":
+                self._codes[iri] = text.value
+            self._add(local_name(iri), "local name", iri)
+
+    def _code_list(self) -> dict[str, str]:
+        """IRI -> ISO code, without reading the whole index if it is not read yet."""
+        if self._loaded or self.engine is None:
+            return self._codes
+        return {row[0].value: row[1].value for row in self.engine.select(_CODES_QUERY).rows  # type: ignore[attr-defined]
+                if row[0] is not None and row[1] is not None}
+
+    def _add(self, text: str, tier: str, iri: str) -> None:
+        key = normalise(text)
+        if key:
+            self._names.setdefault(key, {}).setdefault(tier, set()).add(iri)
+
+    # ------------------------------------------------------------------ lookups
+
+    def matches(self, text: str) -> list[str]:
+        """IRIs of the best tier that matches ``text`` exactly (case-insensitively)."""
+        iri = _IRI.match(text.strip())
+        if iri:
+            return [iri.group(1)] if iri.group(1) in self.labels or iri.group(1) in self.codes else []
+        tiers = self.names.get(normalise(text.lstrip(":")) if text.strip().startswith(":") else normalise(text), {})
+        for tier in TIERS:
+            if tiers.get(tier):
+                return sorted(tiers[tier])
+        return []
+
+    def search(self, text: str, limit: int = 20) -> list[Entity]:
+        """Entities whose names match ``text`` exactly, contain it, or come close, best first."""
+        key = normalise(text)
+        found: list[str] = list(self.matches(text))
+        if key:
+            for name, tiers in sorted(self.names.items()):
+                if key in name:
+                    for tier in TIERS:
+                        found.extend(sorted(tiers.get(tier, ())))
+            for name in difflib.get_close_matches(key, list(self.names), n=limit, cutoff=0.75):
+                for tier in TIERS:
+                    found.extend(sorted(self.names[name].get(tier, ())))
+        return self.details(list(dict.fromkeys(found))[:limit])
+
+    def closest(self, text: str, among: set[str] | None = None, n: int = 3) -> list[Entity]:
+        """The entities with the names nearest to ``text`` (optionally only among some IRIs)."""
+        key = normalise(text)
+        names = {name: tiers for name, tiers in self.names.items()
+                 if among is None or any(iris & among for iris in tiers.values())}
+        close = [name for name in names if key and len(key) >= 3 and key in name]
+        close += difflib.get_close_matches(key, list(names), n=n, cutoff=0.7)
+        iris: list[str] = []
+        for name in close:
+            for tier in TIERS:
+                iris.extend(sorted(i for i in names[name].get(tier, ()) if among is None or i in among))
+        return self.details(list(dict.fromkeys(iris))[:n])
+
+    def details(self, iris: list[str]) -> list[Entity]:
+        """Label, kind, country and code of each IRI (one query for those not seen before)."""
+        missing = [i for i in iris if i not in self._details]
+        if missing and self.engine is not None:
+            values = " ".join(str(ox.NamedNode(i)) for i in missing)
+            for row in self.engine.select(_DETAILS_QUERY % values).rows:  # type: ignore[attr-defined]
+                iri = row[0].value
+                jurisdiction = row[4] is not None and row[4].value == "true"
+                label = self.labels.get(iri, local_name(iri))
+                self._details[iri] = Entity(
+                    iri, label,
+                    kind=row[1].value if row[1] is not None else "",
+                    # a state or union is its own country
+                    country=row[2].value if row[2] is not None else (label if jurisdiction else ""),
+                    iso_code=row[3].value if row[3] is not None else "",
+                    jurisdiction=jurisdiction)
+        return [self._details.get(i) or Entity(i, self.labels.get(i, local_name(i)), iso_code=self.codes.get(i, ""))
+                for i in iris]
+
+    def entity(self, text: str, what: str = "entity", jurisdictions_only: bool = False) -> Entity:
+        """The one entity ``text`` names.
+
+        Raises:
+            QueryError: no entity or more than one answers to the name; the message lists the
+                candidates, or the closest names, and says how to list more (``sovkg find``).
+        """
+        candidates = self.details(self.matches(text))
+        if jurisdictions_only:
+            candidates = [c for c in candidates if c.jurisdiction or c.iso_code]
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            listed = "\n".join(f"  {c.describe()}" for c in candidates)
+            raise QueryError(f"{what} {text!r} is ambiguous: it names {len(candidates)} entities:\n{listed}\n"
+                             f"give the local name (after ':') or the IRI of the one you mean")
+        among = {i for i, code in self.codes.items() if code} if jurisdictions_only else None
+        close = self.closest(text, among)
+        hint = ("; did you mean " + " or ".join(f"{c.label!r} (:{c.local_name})" for c in close) + "?") if close else ""
+        raise QueryError(f"no {what} named {text!r} in the graph{hint} "
+                         f"('sovkg find {text.strip()[:40]}' lists entities by name)")
+
+    def country_code(self, text: str, what: str = "country") -> str:
+        """The ISO 3166-1 code of the country or union ``text`` names (code, label or alias)."""
+        value = text.strip()
+        if len(value) == 2 and value.isalpha():
+            codes = self._code_list()
+            by_code = {code.casefold(): code for code in codes.values()}
+            if value.casefold() in by_code:
+                return by_code[value.casefold()]
+            known = ", ".join(sorted(set(codes.values())))
+            raise QueryError(f"no country with the code {value.upper()!r} in the graph (codes it knows: {known})")
+        found = self.entity(value, what, jurisdictions_only=True)
+        code = self.codes.get(found.iri) or found.iso_code
+        if not code:
+            raise QueryError(f"{what} {text!r} names {found.label}, which has no ISO code in the graph")
+        return code

@@ -1,0 +1,360 @@
+"""How an answer reads for people: column titles, money with its hedges, flags with a legend,
+totals once, caveats under the answer, actors grouped under their ultimate parent, matrices.
+
+What to do for a stored question is said in its ``#+`` header (keys that grlc ignores)::
+
+    #+ columns: {usActors: U.S. actors depended on}     # a title per column (else words from the name)
+    #+ caveats: ["An absent row means ..."]             # printed under the answer
+    #+ money:                                           # an amount column and the columns of its hedges
+    #+   amount: {currency: currency, max: amountMax, approximate: approximate, upperBound: upperBound}
+    #+ flags: {partial: the figure covers only part}    # true/false columns, shown yes/no, with a legend
+    #+ totals: {totalDisclosed: {title: total disclosed, currency: USD}}   # same on every row: once, below
+    #+ values: {control: {"old text": "new text"}}      # a clearer wording for a value
+    #+ one_row_per: {key: project, also: amount}        # later rows of a key go to an "also stated" column
+    #+ control: [lostVia, alternative]                  # group actors under their ultimate parent
+    #+ matrix: {rows: country, columns: layer, value: actorCountries, mark: foreign}
+    #+ explain: {entity: project, target: _country}   # the command that shows the path behind a row
+
+Machine formats (CSV, JSON) are not touched: they keep the variable names and raw values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from sovkg.errors import QueryError
+
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][+-]?\d+)?$")
+MONEY_KEYS = ("currency", "max", "approximate", "estimate", "estimatedBy", "upperBound", "lowerBound", "partial")
+
+
+def words(name: str) -> str:
+    """A variable name as words: ``usActors`` -> ``us actors``, ``HHI`` stays."""
+    return " ".join(part if part.isupper() else part.lower() for part in _CAMEL.split(name))
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount column and the columns that hedge it."""
+
+    column: str
+    links: dict[str, str]               # MONEY_KEYS -> column name
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """What a stored question's header says about showing its answer to people."""
+
+    titles: dict[str, str] = field(default_factory=dict)
+    caveats: tuple[str, ...] = ()
+    money: tuple[Money, ...] = ()
+    flags: dict[str, str] = field(default_factory=dict)
+    totals: dict[str, dict[str, str]] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    one_row_per: dict[str, str] = field(default_factory=dict)
+    control: tuple[str, ...] = ()
+    matrix: dict[str, object] = field(default_factory=dict)
+    explain: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_header(cls, header: dict[str, object], origin: str) -> Presentation:
+        def mapping(key: str) -> dict[str, object]:
+            raw = header.get(key) or {}
+            if not isinstance(raw, dict):
+                raise QueryError(f"{origin}: '#+ {key}:' must be a mapping of column names")
+            return raw
+
+        def strings(key: str) -> tuple[str, ...]:
+            raw = header.get(key) or []
+            if isinstance(raw, str):
+                raw = [raw]
+            if not isinstance(raw, list):
+                raise QueryError(f"{origin}: '#+ {key}:' must be a list")
+            return tuple(" ".join(str(x).split()) for x in raw)
+
+        money = []
+        for column, links in mapping("money").items():
+            links = links or {}
+            unknown = set(links) - set(MONEY_KEYS)
+            if unknown:
+                raise QueryError(f"{origin}: '#+ money:' for {column!r} has unknown keys {sorted(unknown)} "
+                                 f"(known: {', '.join(MONEY_KEYS)})")
+            money.append(Money(str(column), {str(k): str(v) for k, v in links.items()}))
+        totals = {str(k): {str(a): str(b) for a, b in (v or {}).items()} for k, v in mapping("totals").items()}
+        return cls(
+            titles={str(k): str(v) for k, v in mapping("columns").items()},
+            caveats=strings("caveats"), money=tuple(money),
+            flags={str(k): " ".join(str(v).split()) for k, v in mapping("flags").items()},
+            totals=totals,
+            values={str(k): {str(a): str(b) for a, b in (v or {}).items()} for k, v in mapping("values").items()},
+            one_row_per={str(k): str(v) for k, v in mapping("one_row_per").items()},
+            control=strings("control"),
+            matrix={str(k): v if isinstance(v, dict) else str(v) for k, v in mapping("matrix").items()},
+            explain={str(k): str(v) for k, v in mapping("explain").items()})
+
+
+@dataclass
+class View:
+    """An answer ready for people: titled columns, cells as text, notes to print under it."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    notes: list[str] = field(default_factory=list)
+    legend: list[str] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------- money
+
+
+def format_amount(value: float, currency: str | None) -> str:
+    """``$100 million``, ``$1.5 billion``, ``$560,000``, ``EUR 5 million``."""
+    from babel.numbers import format_compact_decimal, format_decimal, get_currency_symbol
+
+    if abs(value) >= 1_000_000:
+        number = format_compact_decimal(value, format_type="long", locale="en", fraction_digits=2)
+    else:
+        number = format_decimal(value, locale="en")
+    if not currency or currency in ("not stated", "none"):
+        return number
+    symbol = get_currency_symbol(currency, locale="en_US")
+    return f"{symbol}{number}" if symbol != currency else f"{currency} {number}"
+
+
+def money_text(amount: str, currency: str | None, maximum: str | None = None, approximate: bool = False,
+               upper: bool = False, lower: bool = False, estimate: bool = False, estimated_by: str = "",
+               partial: bool = False) -> str:
+    """An amount as the sources write it: ``~$100 million``, ``up to $1 billion``, ``$250-300 million``."""
+    if not _NUMBER.match(amount.strip()):
+        return amount                                   # "undisclosed", "not stated", ...
+    text = format_amount(float(amount), currency)
+    if maximum and _NUMBER.match(maximum.strip()):
+        high = format_amount(float(maximum), currency)
+        low_words, high_words = text.split(" ", 1) if " " in text else (text, ""), high.split(" ", 1)
+        same_scale = " " in text and " " in high and low_words[1] == high_words[1]
+        text = f"{low_words[0]}–{high_words[0].lstrip('$')} {high_words[1]}" if same_scale else f"{text}–{high}"
+    if approximate:
+        text = "~" + text
+    if upper:
+        text = "up to " + text
+    if lower:
+        text = "more than " + text
+    hedges = []
+    if estimate:
+        hedges.append(f"estimate{' by ' + estimated_by if estimated_by else ''}")
+    if partial:
+        hedges.append("partial figure")
+    return text + (f" ({', '.join(hedges)})" if hedges else "")
+
+
+MONEY_LEGEND = ("Amounts: ~ approximate (about); up to: an upper bound; more than: a lower bound; a–b: a range; "
+                "(estimate by ...): the figure is someone's estimate; (partial figure): covers only part of the whole.")
+
+
+# ---------------------------------------------------------------------- the view
+
+
+def _truth(text: str) -> bool | None:
+    return {"true": True, "1": True, "false": False, "0": False}.get(text.strip().lower())
+
+
+def build_view(table: object, presentation: Presentation | None) -> View:
+    """The answer as people read it (``table`` is a :class:`~sovkg.results.table.ResultTable`)."""
+    p = presentation or Presentation()
+    columns: list[str] = list(table.columns)  # type: ignore[attr-defined]
+    texts = [[table.text(cell) for cell in row] for row in table.rows]  # type: ignore[attr-defined]
+    cells = [dict(zip(columns, row, strict=True)) for row in texts]
+    raw_rows = table.rows  # type: ignore[attr-defined]
+    view = View([], [], caveats=list(p.caveats))
+    hidden: set[str] = set()
+
+    for column, replacements in p.values.items():
+        for record in cells:
+            for name in (columns if column == "*" else [column]):
+                if name in record and record[name] in replacements:
+                    record[name] = replacements[record[name]]
+
+    # money: one cell with its currency and hedges; the hedge columns are then redundant
+    for money in p.money:
+        if money.column not in columns:
+            continue
+        links = money.links
+        for record in cells:
+            def flag(key: str, rec: dict[str, str] = record, links: dict[str, str] = links) -> bool:
+                return bool(key in links and _truth(rec.get(links[key], "")))
+
+            record[money.column] = money_text(
+                record[money.column], record.get(links.get("currency", ""), None),
+                record.get(links.get("max", ""), None), flag("approximate"), flag("upperBound"),
+                flag("lowerBound"), flag("estimate"), record.get(links.get("estimatedBy", ""), "") or "",
+                flag("partial"))
+        hidden |= {c for c in links.values() if c not in p.flags} & set(columns)
+        view.legend.append(MONEY_LEGEND)
+
+    # totals: the same value on every row is said once, under the table
+    for column, spec in p.totals.items():
+        if column not in columns:
+            continue
+        hidden.add(column)
+        values = {record[column] for record in cells}
+        if len(values) > 1:
+            raise QueryError(f"the total {column!r} differs between rows: it cannot be shown once")
+        if values:
+            value = values.pop()
+            if spec.get("currency") and _NUMBER.match(value):
+                value = money_text(value, spec["currency"])
+            view.notes.append(f"{spec.get('title', words(column))}: {value}")
+
+    # control: actors under their ultimate parent, rows that become the same merged
+    parents: dict[str, list[str]] = getattr(table, "parents", {}) or {}
+    control = [c for c in p.control if c in columns]
+    if control:
+        cells = _group_rows(cells, raw_rows, columns, control, parents)
+
+    # one row per key: later statements go to an "also stated" column
+    if p.one_row_per.get("key") in columns:
+        key, also = p.one_row_per["key"], p.one_row_per.get("also", "")
+        merged: dict[str, dict[str, str]] = {}
+        order: list[dict[str, str]] = []
+        for record in cells:
+            first = merged.get(record[key])
+            if first is None:
+                record["also stated"] = ""
+                merged[record[key]] = record
+                order.append(record)
+            else:
+                extra = record.get(also, "")
+                first["also stated"] = "; ".join(x for x in (first["also stated"], extra) if x)
+        cells = order
+        if any(r["also stated"] for r in cells):
+            columns = [*columns, "also stated"]
+            view.notes.append(f"One row per {p.titles.get(key, words(key))}: other statements of the same "
+                              f"one, where sources differ, are under 'also stated'.")
+
+    shown = [c for c in columns if c not in hidden]
+    # flags: true/false as yes/no, with a legend
+    for column in shown:
+        values = {record.get(column, "") for record in cells}
+        if values and all(_truth(v) is not None or v == "" for v in values) and column in p.flags:
+            for record in cells:
+                truth = _truth(record.get(column, ""))
+                record[column] = "" if truth is None else ("yes" if truth else "no")
+        if column in p.flags:
+            view.legend.append(f"{p.titles.get(column, words(column))}: {p.flags[column]}")
+
+    rows = [[record.get(c, "") for c in shown] for record in cells]
+    # rows that became the same (after grouping under parents) are shown once
+    rows = list(dict.fromkeys(tuple(r) for r in rows))
+    view.columns = [p.titles.get(c, words(c)) for c in shown]
+    view.rows = [list(r) for r in rows]
+    if p.matrix:
+        view.codes = getattr(table, "codes", {})  # type: ignore[attr-defined]
+        view = _matrix(view, p, shown)
+    return view
+
+
+def _group_rows(cells: list[dict[str, str]], raw_rows: list[list[object]], columns: list[str], control: list[str],
+                parents: dict[str, list[str]]) -> list[dict[str, str]]:
+    """Rows that differ only by actors of one group (a parent and its subsidiaries) become one,
+    with the actor shown under its ultimate parent; a cell listing several actors is grouped in place."""
+    merged: dict[tuple[str, ...], tuple[dict[str, str], dict[str, list[str]]]] = {}
+    for record, raw in zip(cells, raw_rows, strict=True):
+        tops: dict[str, str] = {}
+        for column in control:
+            term = raw[columns.index(column)]
+            if isinstance(term, ox.NamedNode):
+                chain = parents.get(term.value) or []
+                tops[column] = chain[-1] if chain else record[column]
+            else:
+                record[column] = group_under_parents(record[column], term, parents)
+        key = tuple(tops.get(c, record[c]) for c in columns)
+        if key not in merged:
+            merged[key] = (record, {c: [] for c in tops})
+        for column in tops:
+            if record[column] not in merged[key][1][column]:
+                merged[key][1][column].append(record[column])
+    out = []
+    for first, members in merged.values():
+        for column, names in members.items():
+            first[column] = group_under_parents(", ".join(names), None, parents)
+        out.append(first)
+    return out
+
+
+def group_under_parents(text: str, term: object, parents: dict[str, list[str]]) -> str:
+    """Actors named in a cell, each under its ultimate parent: "Amazon (and its subsidiary AWS)".
+
+    ``parents`` maps an actor's IRI and its label to its chain of owners, nearest first, as labels.
+    A cell holds one actor (an IRI) or a comma-separated list of labels (a GROUP_CONCAT).
+    """
+    if isinstance(term, ox.NamedNode):
+        chain = parents.get(term.value) or []
+        if not chain:
+            return text
+        between = f", owned through {' and '.join(chain[:-1])}" if len(chain) > 1 else ""
+        return f"{chain[-1]} (through its subsidiary {text}{between})"
+    names = [n for n in text.split(", ") if n] if parents else []
+    if not names:
+        return text
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        chain = parents.get(name) or []
+        groups.setdefault(chain[-1] if chain else name, []).append(name)
+    def with_chain(member: str) -> str:
+        # the owners between a subsidiary and its ultimate parent, so the chain shows
+        between = (parents.get(member) or [])[:-1]
+        return f"{member}, owned through {' and '.join(between)}" if between else member
+
+    out = []
+    for top, members in groups.items():
+        subsidiaries = [with_chain(m) for m in members if m != top]
+        if not subsidiaries:
+            out.append(top)
+        elif top in members:
+            out.append(f"{top} (and its subsidiary {', '.join(subsidiaries)})")
+        else:
+            out.append(f"{top} (through its subsidiary {', '.join(subsidiaries)})")
+    return ", ".join(out)
+
+
+def _matrix(view: View, p: Presentation, shown: list[str]) -> View:
+    """Rows x columns, each cell the values of that pair; ``mark`` columns add a marker."""
+    spec = p.matrix
+    index = {c: i for i, c in enumerate(shown)}
+    row_key, column_key, value_key = str(spec["rows"]), str(spec["columns"]), str(spec["value"])
+    mark_key = str(spec.get("mark", ""))
+    marker = str(spec.get("marker", "*"))
+    titles = spec.get("column_titles") or {}
+    # country names as their ISO codes (the runner gives them), other values as the header says
+    short: dict[str, str] = {**(getattr(view, "codes", {}) if spec.get("codes") else {}),
+                             **p.values.get(value_key, {})}
+    row_names: list[str] = []
+    column_names: list[str] = []
+    grid: dict[tuple[str, str], list[str]] = {}
+    for row in view.rows:
+        r, c, v = row[index[row_key]], row[index[column_key]], row[index[value_key]]
+        foreign = mark_key in index and _truth(row[index[mark_key]]) is True
+        if r not in row_names:
+            row_names.append(r)
+        if c not in column_names:
+            column_names.append(c)
+        grid.setdefault((r, c), []).extend(f"{short.get(name, name)}{marker if foreign else ''}"
+                                           for name in v.split(", ") if name)
+    # the layers in a fixed order: stated ones alphabetically, then "not stated", then "none stated"
+    column_names.sort(key=lambda c: (c in ("not stated", "none stated"), c == "none stated", c))
+    rows = [[r, *[", ".join(dict.fromkeys(grid.get((r, c), []))) or "·" for c in column_names]] for r in row_names]
+    header = [p.titles.get(row_key, words(row_key)), *[str(titles.get(c, c)) if isinstance(titles, dict) else c
+                                                       for c in column_names]]
+    out = View(header, rows, view.notes, view.legend, view.caveats)
+    out.legend.append(str(spec.get("legend", f"{marker} foreign; · nothing stated")))
+    codes = getattr(view, "codes", {}) if spec.get("codes") else {}
+    used = sorted({f"{code} {name}" for name, code in codes.items()
+                   if any(code in cell.replace(marker, "").split(", ") for row in rows for cell in row[1:])})
+    if used:
+        out.legend.append("; ".join(used))
+    return out
