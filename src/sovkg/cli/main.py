@@ -58,6 +58,10 @@ def _register() -> None:
     cli.add_command(diff_command)
     cli.add_command(author_cmd.new_country)
     cli.add_command(author_cmd.import_sheet)
+    from sovkg.cli import site_cmd
+
+    cli.add_command(site_cmd.site)
+    cli.add_command(site_cmd.release_command)
 
 
 _register()
