@@ -49,6 +49,10 @@ def serve(ctx: click.Context, host: str, port: int, writable: bool, location: st
     build = (project.dist / "current").resolve()
     if not (build / "store").is_dir():
         raise EndpointError("no built store: run 'sovkg build' first")
+    from sovkg.site.server import SiteFront
+
+    front = SiteFront(project, build, host, port)
+    host, port = front.backend_host, front.backend_port  # the SPARQL server sits behind the site
     if writable:
         if location is None:
             raise InputError("--writable needs --location DIR: the build's own store is never served writable")
@@ -62,12 +66,14 @@ def serve(ctx: click.Context, host: str, port: int, writable: bool, location: st
     else:
         server = OxigraphServer(build / "store", host, port, read_only=True, cors=cors)
     server.start()
-    click.echo(f"Serving {'a writable copy' if writable else 'the build read-only'} at {server.url}/ "
-               f"(SPARQL endpoint {server.query_url}); Ctrl-C stops it.")
+    front.start()
+    click.echo(f"Serving {'a writable copy' if writable else 'the build read-only'} at {front.url}/ "
+               f"(SPARQL endpoint {front.url}/query; site {front.url}/index.html); Ctrl-C stops it.")
     try:
         assert server.process is not None
         server.process.wait()
     except KeyboardInterrupt:
         pass
     finally:
+        front.stop()
         server.stop()

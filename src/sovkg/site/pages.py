@@ -86,6 +86,29 @@ def write_site(project: Project, out: Path | None = None, build: Path | None = N
     return SiteReport(out, pages, size, time.perf_counter() - started)
 
 
+def _amount_text(amount: ox.Literal | None, currency: ox.Literal | None) -> str:
+    """An amount the source gives without words of its own, as a person reads it."""
+    if amount is None:
+        return "not stated"
+    try:
+        number = f"{float(amount.value):,.0f}"
+    except ValueError:
+        return amount.value
+    return f"{number} {currency.value if currency is not None else ''}".strip()
+
+
+def site_for_serving(project: Project, build: Path) -> Path:
+    """The site of ``build`` in dist/site, written first if it is missing or of another build."""
+    folder = project.dist / "site"
+    marker = folder / "assets" / "build.json"
+    try:
+        if json.loads(marker.read_text(encoding="utf-8")).get("build") == build.name:
+            return folder
+    except (OSError, ValueError):
+        pass
+    return write_site(project, folder, build=build).folder
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
@@ -195,6 +218,8 @@ class Site:
         self._ontology()
         self._index()
         self._search_index()
+        (self.out / "assets" / "build.json").write_text(
+            json.dumps({"build": self.build.name, **self.meta}, indent=2), encoding="utf-8")
         from sovkg.release import void_graph
 
         (self.out / "void.ttl").write_text(void_graph(self.project, self.build).serialize(format="turtle"),
@@ -343,7 +368,7 @@ class Site:
                      if record[column] is not None and record[column].value == "true"]
             entry = {"project": self.value(record["project"]), "country": self.value(record["country"]),
                      "investment": self.value(investment) if investment else None, "flags": flags,
-                     "text": text or (amount.value if amount is not None else "not stated"),
+                     "text": text or _amount_text(amount, record["currency"]),
                      "status": self.value(record["status"]) if record["status"] is not None else None}
             if amount is not None and amount.datatype.value.endswith(("decimal", "double", "integer")):
                 value = float(amount.value)

@@ -7,6 +7,7 @@ script and no other host to show them.
 
 from __future__ import annotations
 
+import math
 import shutil
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -129,8 +130,8 @@ def heat_map(cells: list[dict[str, str]], countries: list[str], layers: list[str
     rect = base.mark_rect(stroke="#555555", strokeWidth=0.5).encode(
         color=colour, href="href:N", tooltip=[alt.Tooltip("country:N"), alt.Tooltip("layer:N"),
                                               alt.Tooltip("text:N", title="actors at home in")])
-    text = base.mark_text(fontSize=8, limit=70).encode(text="short:N", href="href:N")
-    chart = (rect + text).properties(width=max(60 * len(layers), 300), height=22 * len(countries))
+    text = base.mark_text(fontSize=10, limit=88).encode(text="short:N", href="href:N")
+    chart = (rect + text).properties(width=max(95 * len(layers), 300), height=30 * len(countries))
     return _svg(chart)
 
 
@@ -158,11 +159,14 @@ def investment_chart(rows: list[dict[str, Any]]) -> str:
     data = [{**row, "href": _LINK_BASE + row["href"]} for row in rows]
     firmness = ["stated", "approximate", "estimate", "upper bound", "lower bound", "partial"]
     order = [row["name"] for row in rows]
-    base = alt.Chart(alt.Data(values=data)).encode(y=alt.Y("name:N", sort=order, title=None,
-                                                          axis=alt.Axis(labelLimit=260)))
+    # Bars on a log scale start at a floor below the smallest amount, not at zero.
+    floor = 10 ** int(math.log10(min(row["amount"] for row in rows)))
+    base = alt.Chart(alt.Data(values=data)).transform_calculate(floor=str(floor)).encode(
+        y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)))
+    scale = alt.Scale(type="log", domainMin=floor)
     bars = base.mark_bar(stroke="#333333").encode(
-        x=alt.X("amount:Q", title="amount (US dollars; log scale)", scale=alt.Scale(type="log"),
-                axis=alt.Axis(format="~s")),
+        x=alt.X("amount:Q", title="amount (US dollars; log scale)", scale=scale, axis=alt.Axis(format="$~s")),
+        x2="floor:Q",
         color=alt.Color("firmness:N", scale=alt.Scale(domain=firmness, range=[
             "#3182bd", "#9ecae1", "#fdae6b", "#c6dbef", "#c6dbef", "#dadaeb"]), title="how firm the figure is"),
         strokeDash=alt.StrokeDash("firmness:N", scale=alt.Scale(domain=firmness, range=[
@@ -172,7 +176,6 @@ def investment_chart(rows: list[dict[str, Any]]) -> str:
                  alt.Tooltip("firmness:N")])
     ranges = base.transform_filter("isValid(datum.amountMax)").mark_bar(
         color="#ffffff", stroke="#3182bd", strokeDash=[3, 2]).encode(x="amount:Q", x2="amountMax:Q", href="href:N")
-    labels = base.mark_text(align="left", dx=4, fontSize=9).encode(
-        x=alt.X("top:Q"), text="caption:N")
-    chart = (bars + ranges + labels).properties(width=520, height=22 * max(len(rows), 1))
+    labels = base.mark_text(align="left", dx=4, fontSize=10).encode(x=alt.X("top:Q", scale=scale), text="caption:N")
+    chart = (bars + ranges + labels).properties(width=560, height=26 * max(len(rows), 1))
     return _svg(chart)
