@@ -131,6 +131,7 @@ class Graph:
         self.chain_steps = self._chain_steps() - _SKIPPED
         self.layer_of_property = {p: self.first(p, sov("inLayer"), graph="ontology")
                                   for p in self.dependency_properties | self.chain_steps}
+        self.layer_of_property[sov("hasVersion")] = None
         self.transitive = {s for s, pairs in self.ontology.items()
                            if (RDF_TYPE, ox.NamedNode(OWL + "TransitiveProperty")) in pairs}
 
@@ -234,20 +235,22 @@ class Graph:
         reasoning adds through inverses and chains (not those it adds by transitivity, nor a
         super-property's copy of a stated link)."""
         steps: list[Step] = []
-        seen: set[str] = set()
+        seen: set[tuple[str | None, str]] = set()  # (layer, target): one link per layer to a target
         # Chains need no walking: reasoning states their result (a funder as sov:fundedBy).
         wanted = self.dependency_properties | {sov("hasVersion")}
         for graph in ("asserted", "inferred"):
             for predicate, value in self.index(graph).get(subject, []):
-                if predicate not in wanted or not isinstance(value, ox.NamedNode) or value.value in seen:
+                if predicate not in wanted or not isinstance(value, ox.NamedNode):
                     continue
-                if graph == "inferred" and predicate in self.transitive:
+                key = (self.layer_of_property.get(predicate), value.value)
+                if key in seen or (graph == "inferred" and predicate in self.transitive):
                     continue
-                seen.add(value.value)
+                seen.add(key)
                 steps.append(Step(subject, predicate, value.value))
+        targets = {target for _, target in seen}
         for value in self.values(subject, sov("dependsOn")):
-            if isinstance(value, ox.NamedNode) and value.value not in seen:
-                seen.add(value.value)
+            if isinstance(value, ox.NamedNode) and value.value not in targets:
+                targets.add(value.value)
                 steps.append(Step(subject, sov("dependsOn"), value.value))
         return steps
 
