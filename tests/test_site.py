@@ -238,7 +238,7 @@ def test_served_site_renders_every_page_and_keeps_the_query_page(served: tuple[s
         page.fill("#search-box", "gef")
         page.locator("#search-results a", has_text="Gefion supercomputer").first.wait_for()
     assert visit.errors == [] and visit.outside == []
-    status, media, body = _get(url + "/", "text/html")
+    status, _media, body = _get(url + "/", "text/html")
     assert status == 200 and b"yasgui" in body.lower()
 
 
@@ -259,7 +259,8 @@ def test_entity_iri_answers_rdf_by_content_negotiation(served: tuple[str, Projec
     stated = _entity_facts(project, "Gefion")
     named = [t for t in stated if not isinstance(t[2], BNode)]
     assert len(named) > 10 and [t for t in named if t not in answer] == []
-    assert len(list(answer.objects(ID.Gefion, SOV.hasEvidence))) == len(list(stated.objects(ID.Gefion, SOV.hasEvidence)))
+    evidence = len(list(stated.objects(ID.Gefion, SOV.hasEvidence)))
+    assert len(list(answer.objects(ID.Gefion, SOV.hasEvidence))) == evidence
     assert (ID.Gefion, RDFS.label, Literal("Gefion supercomputer", lang="en")) in answer
     assert (ID.Gefion, SOV.hasPartner, ID.DigitalRealty) in answer
     # Its evidence comes along in full, quotes included.

@@ -75,6 +75,13 @@ LINKS_JS = """() => Array.from(document.querySelectorAll('a')).map(a => {
 }).filter(Boolean)"""
 
 
+def _exists(page: Any, target: str) -> bool:
+    """Whether a linked file (not a page) is there: on disk, or answered by the server."""
+    if target.startswith("file://"):
+        return os.path.exists(urllib.parse.unquote(target[len("file://"):]))
+    return page.request.get(target).status < 400
+
+
 @dataclass
 class Crawl:
     """The pages a crawl opened, and the links that did not resolve (page -> targets)."""
@@ -112,10 +119,7 @@ def crawl(page: Any, start: str, prefix: str) -> Crawl:
                 if target.endswith(".html") or target.endswith("/"):
                     queue.append(target)
                 else:
-                    check = page.request.get(target) if target.startswith("http") else None
-                    if check is not None and check.status >= 400:
-                        broken.setdefault(url, []).append(target)
-                    elif check is None and not os.path.exists(urllib.parse.unquote(target[len("file://"):])):
+                    if not _exists(page, target):
                         broken.setdefault(url, []).append(target)
     for target, fragments in wanted.items():
         missing = fragments - anchors.get(target, set())

@@ -350,7 +350,8 @@ class Site:
                                    "href": f"id/{local_name(iri)}.html",
                                    "fact": self.value(ox.NamedNode(iri)), "refs": self.evidence(iri)})
         concentration = run_stored(self.project, "accelerator-market-concentration", engine=self.engine)
-        svg = pictures.market_chart([{k: s[k] for k in ("vendor", "share", "href")} for s in shares]) if shares else None
+        drawn = [{k: share[k] for k in ("vendor", "share", "href")} for share in shares]
+        svg = pictures.market_chart(drawn) if shares else None
         self._render("market.html", "market.html", title="The accelerator market (illustrative)", svg=svg,
                      shares=shares, concentration=self.table(concentration))
 
