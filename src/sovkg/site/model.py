@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from sovkg.errors import EndpointError
 from sovkg.namespaces import ASSERTED_GRAPH, ID_IRI, INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF_TYPE, RDFS_LABEL, SOV_IRI
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -100,13 +99,9 @@ class Graph:
     @classmethod
     def read(cls, build: Path) -> Graph:
         """Read a build folder's embedded store."""
-        path = build / "store"
-        if not path.is_dir():
-            raise EndpointError(f"no built store at {path}: run 'sovkg build' first")
-        try:
-            store = ox.Store.read_only(str(path))
-        except OSError as error:
-            raise EndpointError(f"cannot open the store at {path}: {error}") from error
+        from sovkg.queries.engines import EmbeddedEngine
+
+        store = EmbeddedEngine(build / "store").store
         graph = cls()
         for name, index in ((ASSERTED_GRAPH, graph.asserted), (INFERRED_GRAPH, graph.inferred),
                             (ONTOLOGY_GRAPH, graph.ontology)):
