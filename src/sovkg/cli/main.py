@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("sovkg.cli.author_cmd", "init"),
     "find": ("sovkg.cli.explain_cmd", "find"),
     "explain": ("sovkg.cli.explain_cmd", "explain"),
+    "site": ("sovkg.cli.site_cmd", "site"),
+    "release": ("sovkg.cli.site_cmd", "release_command"),
 }
 
 

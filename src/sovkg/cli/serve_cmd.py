@@ -52,6 +52,11 @@ def serve(ctx: click.Context, host: str, port: int, writable: bool, location: st
         raise InputError("refusing permissive CORS: any web page could query this server from a visitor's "
                          "browser (add --allow-cors to insist)")
     build = project.current_build()
+    from sovkg.site.server import SiteFront
+
+    # The site front answers on the public port; SPARQL requests pass through the gateway (which
+    # refuses SERVICE unless allowed) to the Oxigraph server.
+    front = SiteFront(project, build.folder, host, port)
     if writable:
         if location is None:
             raise InputError("--writable needs --location DIR: the build's own store is never served writable")
@@ -66,15 +71,19 @@ def serve(ctx: click.Context, host: str, port: int, writable: bool, location: st
     else:
         server = OxigraphServer(build.store, read_only=True, cors=cors)
     try:
-        gateway = Gateway(host, port, server.port, allow_service=allow_service)
+        gateway = Gateway(front.backend_host, front.backend_port, server.port, allow_service=allow_service)
     except OSError as error:
         raise EndpointError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
     try:
         server.start()
         gateway.start()
-        url = f"http://{host}:{port}"
+        try:
+            front.start()
+        except OSError as error:
+            raise EndpointError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        url = front.url
         click.echo(f"Serving {'a writable copy' if writable else 'the build read-only'} at {url}/ "
-                   f"(SPARQL endpoint {url}/query); Ctrl-C stops it.")
+                   f"(SPARQL endpoint {url}/query; site {url}/index.html); Ctrl-C stops it.")
         assert server.process is not None
         code = server.process.wait()
         raise EndpointError(f"the Oxigraph server stopped by itself (exit code {code})")
@@ -82,5 +91,6 @@ def serve(ctx: click.Context, host: str, port: int, writable: bool, location: st
         pass
     finally:
         # Also on SIGTERM (sovkg's main turns it into SystemExit): never leave the child running.
+        front.stop()
         gateway.stop()
         server.stop()
