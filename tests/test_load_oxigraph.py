@@ -78,6 +78,10 @@ def test_graph_prefix_names_the_graphs(built_copy: Project, server: OxigraphServ
     assert done.returncode == EXIT_OK, done.stderr
     assert _server_counts(server, prefix) == _counts(built_copy)
     assert _server_counts(server) == dict.fromkeys(GRAPHS, 0)
+    # query and sparql take the same --graph-prefix as load, so they find the graphs loaded under it.
+    found = sovkg("query", "us-dependencies", "--endpoint", server.query_url, "--graph-prefix", prefix,
+                  cwd=built_copy.root)
+    assert found.returncode == EXIT_OK and "Gefion supercomputer" in found.stdout, found.stderr
     bad = sovkg("load", "--endpoint", server.url, "--graph-prefix", "not an iri", cwd=built_copy.root)
     assert bad.returncode == EXIT_INPUT and "--graph-prefix must be an absolute" in bad.stderr
 

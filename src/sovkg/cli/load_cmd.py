@@ -5,16 +5,14 @@ from __future__ import annotations
 import click
 
 from sovkg.cli.main import project_of
-from sovkg.cli.options import endpoint_options
-from sovkg.namespaces import GRAPH_IRI
+from sovkg.cli.options import endpoint_options, graph_prefix_option
 from sovkg.store.load import STORE_KINDS, Loader, read_build
 
 
 @click.command()
 @click.option("--endpoint", required=True, metavar="URL",
               help="The store: its base URL (Oxigraph, Virtuoso) or its SPARQL query URL (any store).")
-@click.option("--graph-prefix", default=GRAPH_IRI, show_default=True, metavar="IRI",
-              help="Graph names are this prefix + ontology, asserted, inferred.")
+@graph_prefix_option
 @click.option("--dry-run", is_flag=True, help="Check the store answers and show the plan; write nothing.")
 @click.option("--store", "kind", type=click.Choice(STORE_KINDS), default="auto", show_default=True,
               help="Which store it is (auto: from the server's Server header).")

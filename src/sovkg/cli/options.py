@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from sovkg.namespaces import GRAPH_IRI
 from sovkg.store.endpoint import AUTH_SCHEMES, DEADLINE_ENV, MAX_MB_ENV, Endpoint
 
 
@@ -34,3 +35,8 @@ def make_endpoint(url: str, auth: str | None, deadline: float | None, max_mb: fl
 allow_service_option = click.option(
     "--allow-service", is_flag=True,
     help="Allow SERVICE (federated queries): the query may then make sovkg call any server it names.")
+
+
+graph_prefix_option = click.option(
+    "--graph-prefix", default=GRAPH_IRI, show_default=True, metavar="IRI",
+    help="The graphs on the endpoint are this prefix + ontology, asserted, inferred (as `sovkg load` names them).")

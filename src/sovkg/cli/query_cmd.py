@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from sovkg.cli.main import project_of
-from sovkg.cli.options import allow_service_option, endpoint_options, make_endpoint
+from sovkg.cli.options import allow_service_option, endpoint_options, graph_prefix_option, make_endpoint
 from sovkg.errors import QueryError
 from sovkg.queries.library import Library
 from sovkg.queries.run import engine_for, read_query_file, run_stored, run_text
@@ -56,11 +56,12 @@ def queries(ctx: click.Context) -> None:
 @_format
 @_endpoint
 @endpoint_options
+@graph_prefix_option
 @click.option("--paths", is_flag=True,
               help="Under the table, the dependency path behind each row (questions about dependencies).")
 @click.pass_context
 def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str, endpoint: str | None,
-          auth: str | None, deadline: float | None, max_mb: float | None, paths: bool) -> None:
+          auth: str | None, deadline: float | None, max_mb: float | None, graph_prefix: str, paths: bool) -> None:
     """Answer the stored question NAME.
 
     Names of entities and countries are looked up as 'sovkg find' does (label, alias, local
@@ -75,7 +76,7 @@ def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str
     project = project_of(ctx)
     params = _params(param_values)
     remote = make_endpoint(endpoint, auth, deadline, max_mb) if endpoint is not None else None
-    engine = engine_for(project, remote)
+    engine = engine_for(project, remote, graph_prefix=graph_prefix)
     table = run_stored(project, name, params, engine)
     click.echo(table.render(fmt).rstrip("\n"))
     spec = table.presentation.explain if table.presentation else {}
@@ -107,10 +108,11 @@ def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str
 @_format
 @_endpoint
 @endpoint_options
+@graph_prefix_option
 @allow_service_option
 @click.pass_context
 def sparql(ctx: click.Context, file: str, fmt: str, endpoint: str | None, auth: str | None,
-           deadline: float | None, max_mb: float | None, allow_service: bool) -> None:
+           deadline: float | None, max_mb: float | None, graph_prefix: str, allow_service: bool) -> None:
     """Run an ad-hoc SPARQL query from FILE (or - for standard input). Only queries run, never updates;
     SERVICE (federation) is refused unless --allow-service is given.
 
@@ -121,5 +123,5 @@ def sparql(ctx: click.Context, file: str, fmt: str, endpoint: str | None, auth: 
     project = project_of(ctx)
     text, origin = read_query_file(file)
     remote = make_endpoint(endpoint, auth, deadline, max_mb) if endpoint is not None else None
-    engine = engine_for(project, remote, allow_service=allow_service)
+    engine = engine_for(project, remote, allow_service=allow_service, graph_prefix=graph_prefix)
     click.echo(run_text(project, text, origin, engine, allow_service=allow_service).render(fmt).rstrip("\n"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sovkg.errors import QueryError
+from sovkg.namespaces import GRAPH_IRI
 from sovkg.project import Project
 from sovkg.queries.engines import EmbeddedEngine, Engine, labels_from
 from sovkg.queries.form import SERVICE_REFUSED, query_form, uses_service
@@ -15,12 +16,14 @@ from sovkg.results.table import ResultTable
 from sovkg.store.endpoint import Endpoint
 
 
-def engine_for(project: Project, endpoint: str | Endpoint | None = None, allow_service: bool = False) -> Engine:
-    """The embedded store of the current build, or a remote endpoint if one is given."""
+def engine_for(project: Project, endpoint: str | Endpoint | None = None, allow_service: bool = False,
+               graph_prefix: str = GRAPH_IRI) -> Engine:
+    """The embedded store of the current build, or a remote endpoint if one is given (its graphs
+    named under ``graph_prefix``, as ``sovkg load`` names them)."""
     if endpoint is not None:
         from sovkg.queries.remote import RemoteEngine  # HTTP machinery only for remote questions
 
-        return RemoteEngine(endpoint, allow_service=allow_service)
+        return RemoteEngine(endpoint, allow_service=allow_service, graph_prefix=graph_prefix)
     return EmbeddedEngine(project.current_build())
 
 
