@@ -66,6 +66,7 @@ class Run:
     peak_mb: float
     ok: bool
     output: str
+    cpu: float = 0.0  # user + system seconds: less sensitive than wall time to a busy shared machine
 
 
 def run(args: list[str], timeout: float, cwd: Path | None = None) -> Run:
@@ -88,7 +89,8 @@ def run(args: list[str], timeout: float, cwd: Path | None = None) -> Run:
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         output = out.read()
-    return Run(seconds, usage.ru_maxrss / 1024, not killed and process.returncode in (0, 1), output)
+    return Run(seconds, usage.ru_maxrss / 1024, not killed and process.returncode in (0, 1), output,
+               usage.ru_utime + usage.ru_stime)
 
 
 def sovkg(project: Path, *args: str, timeout: float) -> Run:
@@ -102,7 +104,7 @@ def stored_questions(project: Path) -> list[str]:
 def show(name: str, result: Run, timeout: float) -> None:
     figure = f"{result.seconds:8.2f} s" if result.ok else f"  > {timeout:5.0f} s" if result.seconds >= timeout \
         else f"{result.seconds:8.2f} s FAILED"
-    print(f"  {name:46s} {figure}  {result.peak_mb:8.0f} MB", flush=True)
+    print(f"  {name:46s} {figure}  {result.peak_mb:8.0f} MB  cpu {result.cpu:7.2f} s", flush=True)
 
 
 def naive(project: Path, timeout: float) -> dict[str, float]:
@@ -127,7 +129,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="keep the worlds in this folder")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start "
-          "(the machine may be shared); wall time and peak resident memory of each command")
+          "(the machine may be shared); wall time, peak resident memory and CPU time of each command")
     with tempfile.TemporaryDirectory() as tmp:
         base = args.keep or Path(tmp)
         for size in (int(s) for s in args.sizes.split(",")):
