@@ -119,13 +119,19 @@ def test_two_build_folders(project_copy: Project, sovkg: Runner) -> None:
         return (project_copy.dist / "current").resolve().relative_to(project_copy.root.resolve())
 
     first = build()
-    edit(project_copy, "kg/countries/dk.ttl", "sov:quantity 1528 ;", "sov:quantity 1600 ;")
+    # A number its quote does not render fails validation (the support rules), so the edit says
+    # where the new figure comes from: a derived figure with a note.
+    edit(project_copy, "kg/countries/dk.ttl", "sov:quantity 1528 ;",
+         'sov:quantity 1600 ;\n    sov:hasEvidence [ sov:provenanceKind sov:DerivedFigure ; sov:supports sov:quantity ;'
+         ' sov:note "A recount." ] ;')
     second = build()
     assert first != second and first.parent == second.parent == Path("dist/builds")
     done = sovkg("diff", str(first), str(second), cwd=project_copy.root)
     assert done.returncode == 0, done.stderr
-    assert entity_block(done.stdout, ":Gefion-chips")[1:] == ["  ~ sov:quantity 1528 -> 1600"]
-    assert done.stdout.rstrip().endswith("1 entity changed, 0 facts added, 0 removed, 1 changed")
+    block = entity_block(done.stdout, ":Gefion-chips")[1:]
+    assert block[0] == "  ~ sov:quantity 1528 -> 1600"
+    assert len(block) == 2 and block[1].startswith("  + evidence [") and "A recount." in block[1], block
+    assert done.stdout.rstrip().endswith("1 entity changed, 1 fact added, 0 removed, 1 changed")
     # The current build and the worktree hold the same asserted facts.
     same = sovkg("diff", "dist/current", "worktree", cwd=project_copy.root)
     assert same.returncode == 0 and same.stdout.startswith("No differences"), same.stdout + same.stderr

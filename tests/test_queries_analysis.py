@@ -151,10 +151,12 @@ def test_accelerator_market_hhi_is_7338_and_illustrative(built: Project) -> None
 
 
 def test_export_controls_name_china_russia_iran_and_north_korea(built: Project) -> None:
-    # Source 003: "targeted_countries": ["China", "Russia", "Iran", "North Korea"]
+    # Source 003: "targeted_countries": ["China", "Russia", "Iran", "North Korea"]; source 004: "the
+    # U.S. government at times has slowed and proposed restrictive rules on the export of advanced
+    # chips to countries like the UAE".
     records = ask(built, "export-control-exposure").records()
     named = {r["country"] for r in records if r["exposure"] == "named by a U.S. export control"}
-    assert named == {"China", "Russia", "Iran", "North Korea"}
+    assert named == {"China", "Russia", "Iran", "North Korea", "United Arab Emirates"}
 
 
 def test_export_control_exposure_lists_projects_on_us_chips(built: Project) -> None:
