@@ -90,7 +90,7 @@ def test_import_errors_name_file_row_and_column_and_write_nothing(project_copy: 
                      "broken.csv:2:budget: cannot read an amount of money in 'lots'",
                      "broken.csv:2:baseModels: no base model named 'Llama 9'",
                      "broken.csv:2:quote: every row cites its quote",
-                     "broken.csv:3:model: :FugakuLLM is already described elsewhere in kg/"):
+                     "broken.csv:3:model: :FugakuLLM is already described in kg/countries/jp.ttl:"):
         assert expected in done.stderr
     assert not (project_copy.kg / "imported").exists()
 

@@ -72,7 +72,8 @@ def test_two_sheets_with_the_same_name_keep_their_own_files(xf: Project, sovkg: 
     shutil.copy(WALK / "compute.csv", third)
     again = sovkg("import", str(third), cwd=xf.root)
     assert again.returncode == EXIT_INPUT
-    assert "compute.csv:2:nameAndLocation: :FreedoniaNationalSupercomputer is already described" in again.stderr
+    assert "compute.csv:2:nameAndLocation: :FreedoniaNationalSupercomputer is already described in " \
+        "kg/imported/compute-" in again.stderr
     assert sovkg("validate", cwd=xf.root).returncode == EXIT_OK
 
 

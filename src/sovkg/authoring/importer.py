@@ -512,6 +512,8 @@ class ImportResult:
 class _Import:
     resolver: Resolver
     statuses: StatusVocabulary
+    index: SourceIndex
+    root: Path
     introduced: set[str] = field(default_factory=set)
     new_investments: dict[str, Node] = field(default_factory=dict)
 
@@ -628,7 +630,7 @@ def import_file(project: Project, path: Path, kind: str | None = None) -> Import
         for stale in target.parent.glob(f".{target.name}.*.tmp"):
             stale.unlink(missing_ok=True)  # left by an import killed while writing
         base = _graphs(project, without=target)
-        state = _Import(Resolver(base), StatusVocabulary.from_ontology(base.ontology))
+        state = _Import(Resolver(base), StatusVocabulary.from_ontology(base.ontology), base.index, project.root)
         blocks, entities = _rows_to_turtle(sheet, kind, state)
         text = _header(sheet, kind) + "\n".join(blocks)
         if target.exists() and target.read_text(encoding="utf-8") == text:
@@ -658,9 +660,14 @@ def _rows_to_turtle(sheet: Sheet, kind: str, state: _Import) -> tuple[list[str],
                 continue
             local = node.iri[len(ID_IRI):]
             if state.resolver.exists(node.iri):
+                place = state.index.where(node.iri)
+                where = "elsewhere in kg/"
+                if place is not None:
+                    shown = place.path.relative_to(state.root) if place.path.is_relative_to(state.root) else place.path
+                    where = f"in {shown}:{place.line}"
                 ctx.problems.append((NAME_COLUMN[kind] if kind != "compute" or "nameAndLocation" in row else "name",
-                                     f":{local} is already described elsewhere in kg/; edit it there instead of "
-                                     "importing it"))
+                                     f":{local} is already described {where}; edit it there instead of importing "
+                                     "it (if that file came from this sheet in another folder, remove it first)"))
             elif node.iri in seen:
                 ctx.problems.append((NAME_COLUMN[kind], f"row {seen[node.iri]} already describes :{local}"))
             seen.setdefault(node.iri, number)
