@@ -172,7 +172,7 @@ class ResultTable:
         return "\n".join(out)
 
     def _boolean(self, fmt: str) -> str:
-        answer = bool(self.rows) and isinstance(self.rows[0][0], ox.Literal) and self.rows[0][0].value == "true"
+        answer = bool(self.answer)
         if fmt == "json":
             return json.dumps({"head": {}, "boolean": answer})
         if fmt == "csv":
