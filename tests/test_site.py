@@ -151,6 +151,8 @@ def test_site_refuses_a_folder_that_is_not_a_site(built_copy: Project, sovkg: Ru
     done = sovkg("site", "--out", str(other), cwd=built_copy.root)
     assert done.returncode == EXIT_INPUT and "not a sovkg site" in done.stderr
     assert (other / "todo.txt").read_text() == "keep me"
+    done = sovkg("site", "--out", str(other / "todo.txt"), cwd=built_copy.root)
+    assert done.returncode == EXIT_INPUT and "is a file" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_site_without_a_build_says_so(project_copy: Project, sovkg: Runner) -> None:
