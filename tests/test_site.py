@@ -151,6 +151,8 @@ def test_site_refuses_a_folder_that_is_not_a_site(built_copy: Project, sovkg: Ru
     done = sovkg("site", "--out", str(other), cwd=built_copy.root)
     assert done.returncode == EXIT_INPUT and "not a sovkg site" in done.stderr
     assert (other / "todo.txt").read_text() == "keep me"
+    done = sovkg("site", "--out", str(other / "todo.txt"), cwd=built_copy.root)
+    assert done.returncode == EXIT_INPUT and "is a file" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_site_without_a_build_says_so(project_copy: Project, sovkg: Runner) -> None:
@@ -300,3 +302,16 @@ def test_served_void_names_the_endpoint_and_the_endpoint_answers(served: tuple[s
     assert status == 200 and body.decode().split()[1] == str(total)
 
 
+
+
+def test_pages_read_on_a_phone_and_print_without_navigation(site: Path) -> None:
+    prefix = site.as_uri() + "/"
+    with browser_page(prefix, width=390, height=844) as (page, visit):
+        for name in ("index.html", "id/Gefion.html", "country/DK.html", "matrix.html", "ontology.html",
+                     "questions/evidence.html", "sources.html", "investments.html"):
+            page.goto(prefix + name)
+            width, viewport = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+            assert width <= viewport, f"{name} is {width} px wide on a {viewport} px screen"
+        page.emulate_media(media="print")
+        assert not page.is_visible("#search-box") and page.is_visible("h1")
+    assert visit.errors == [] and visit.outside == []

@@ -32,7 +32,7 @@ from sovkg.queries.library import Library
 from sovkg.queries.run import run_stored
 from sovkg.results.table import ResultTable
 from sovkg.site import pictures
-from sovkg.site.model import CATEGORIES, DCTERMS, OWL, RDFS, SKOS, Graph, local_name, sov
+from sovkg.site.model import CATEGORIES, DCTERMS, RDFS, SKOS, Graph, local_name, sov
 
 ASSETS = Path(__file__).parent / "assets"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -66,6 +66,8 @@ def write_site(project: Project, out: Path | None = None, build: Path | None = N
     started = time.perf_counter()
     build = build or current_build(project)
     out = (out or project.dist / "site").resolve()
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out} is a file, not a folder: choose another --out")
     if out.exists() and not (out / "index.html").is_file() and any(out.iterdir()):
         raise InputError(f"{out} is a non-empty folder that is not a sovkg site: choose another --out")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -440,4 +442,4 @@ class Site:
         (self.out / "assets" / "search-index.js").write_text(text, encoding="utf-8")
 
 
-__all__ = ["OWL", "SiteReport", "write_site"]
+__all__ = ["SiteReport", "site_for_serving", "write_site"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import http.client
 import mimetypes
+import sys
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,6 +37,8 @@ RDF_TYPES = {  # media type -> (pyoxigraph format, file suffix)
 }
 HTML = "text/html"
 ONTOLOGY_IRI = "https://w3id.org/sovkg/ontology"
+SITE_FOLDERS = ("/id/", "/country/", "/questions/", "/assets/")
+SITE_WAIT_S = 300
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
                "transfer-encoding", "upgrade", "host", "content-length"}
 
@@ -66,6 +69,14 @@ def negotiate(accept: str | None, offered: list[str]) -> str:
     return best if weight(best) > 0 else offered[0]
 
 
+def _is_site_path(path: str) -> bool:
+    """Paths of the site's own layout; every other one (/, /query, the query page's scripts)
+    belongs to the SPARQL server."""
+    top = path.lstrip("/")
+    return (path.startswith(SITE_FOLDERS) or path in ("/ontology", "/ontology/", "/.well-known/void", "/void.ttl")
+            or ("/" not in top and top.endswith(".html")))
+
+
 class SiteFront:
     """The front server: serves ``site`` and the build's entities, and passes the rest to ``backend``."""
 
@@ -83,11 +94,16 @@ class SiteFront:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> SiteFront:
-        """Read the build, write its site if dist/site is missing or of another build, and listen."""
-        from sovkg.site.pages import site_for_serving
-
+        """Listen at once (the SPARQL endpoint answers straight away), and write the site if
+        dist/site is missing or of another build; its pages answer once it is written."""
         self.graph = Graph.read(self.build)
-        self.site = self.given_site or site_for_serving(self.project, self.build)
+        self.ready = threading.Event()
+        self.failure: str | None = None
+        self.site = self.given_site or self.project.dist / "site"
+        if self.given_site is None:
+            threading.Thread(target=self._write_site, name="sovkg-site-writer", daemon=True).start()
+        else:
+            self.ready.set()
         front = self
 
         class Handler(_Handler):
@@ -98,6 +114,18 @@ class SiteFront:
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="sovkg-site", daemon=True)
         self.thread.start()
         return self
+
+    def _write_site(self) -> None:
+        from sovkg.errors import SovkgError
+        from sovkg.site.pages import site_for_serving
+
+        try:
+            self.site = site_for_serving(self.project, self.build)
+        except SovkgError as error:
+            self.failure = str(error)
+            sys.stderr.write(f"sovkg: error: the site could not be written: {error}\n")
+        finally:
+            self.ready.set()
 
     def stop(self) -> None:
         if self.httpd is not None:
@@ -170,6 +198,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, head: bool) -> None:
         path = urllib.parse.urlsplit(self.path).path
+        if not _is_site_path(path):
+            return self._proxy()
+        if not self.owner.ready.wait(timeout=SITE_WAIT_S) or self.owner.failure:
+            message = self.owner.failure or "the site is still being written; try again in a moment"
+            return self._send(503, "text/plain; charset=utf-8", f"{message}\n".encode(), head)
         if path.startswith("/id/") and len(path) > 4:
             return self._entity(urllib.parse.unquote(path[4:]), head)
         if path in ("/ontology", "/ontology/"):
@@ -183,8 +216,6 @@ class _Handler(BaseHTTPRequestHandler):
         return self._proxy()
 
     def _site_file(self, path: str) -> Path | None:
-        if path in ("", "/"):
-            return None  # the query page of the SPARQL server
         root = self.owner.site.resolve()
         target = (root / urllib.parse.unquote(path).lstrip("/")).resolve()
         if target.is_dir():
