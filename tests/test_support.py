@@ -33,10 +33,10 @@ ID = "https://w3id.org/sovkg/id/"
 SOV = "https://w3id.org/sovkg/ontology#"
 
 
-def _run(fixture: str, sources: Path | None = SUPPORT / "sources"):
+def _run(fixture: str, sources: list[Path] | None = None):
     ontology = parse_files([ROOT / "ontology" / "sovkg.ttl"])
     facts = parse_files([SUPPORT / "_base.ttl", SUPPORT / fixture])
-    return check_support(ontology, facts, sources)
+    return check_support(ontology, facts, [SUPPORT / "sources"] if sources is None else sources)
 
 
 # ---------------------------------------------------------------- reading numbers and dates
@@ -55,6 +55,10 @@ def _run(fixture: str, sources: Path | None = SUPPORT / "sources"):
     ("eight of the top 10 supercomputers", 8),
     ("A third tier effectively bans 25 adversaries", 3),
     ("fines: \"up_to_7_percent_global_turnover\"", 0.07),
+    ("between €2 and €3 billion", 2_000_000_000),  # the unit after the second end scales the first
+    ("between CA$2 and CA$3 billion", 2_000_000_000),
+    ("₹10,372 crore", 103_720_000_000),
+    ("12.5 per cent", 0.125),
 ])
 def test_numbers_are_read_in_every_rendering(text: str, value: float) -> None:
     assert any(abs(found - value) < 1e-9 * max(value, 1) for found in numbers_in(text)), numbers_in(text)
@@ -70,6 +74,8 @@ def test_a_number_inside_a_product_name_is_not_a_figure() -> None:
     ("Announced in July 2024", "2024"),
     ("timeline: \"2026-2030\"", "2030"),
     ("release of ChatGPT in November 2022", "2022-11"),
+    ("operational since 12 March 2025", "2025-03-12"),  # day first, as the walk-through's source writes it
+    ("operational since March 12, 2025", "2025-03-12"),
 ])
 def test_dates_are_read_in_words_and_iso_form(text: str, value: str) -> None:
     assert value in dates_in(text)
@@ -117,12 +123,12 @@ def test_repeated_quote_without_locator_is_reported() -> None:
 
 
 def test_without_sources_the_locator_rule_is_skipped_with_a_warning() -> None:
-    summary, problems = _run("locator.invalid.ttl", sources=None)
+    summary, problems = _run("locator.invalid.ttl", sources=[])
     assert problems == []
     assert summary.checked[RULE_LOCATORS] == 0
     assert summary.warnings == [f"rule skipped: {RULE_LOCATORS}: no sources folder found (set SOVKG_SOURCES)"]
     # The two rules that need only the graph still run.
-    _, number_problems = _run("number.invalid.ttl", sources=None)
+    _, number_problems = _run("number.invalid.ttl", sources=[])
     assert [p.rule for p in number_problems] == [RULE_NUMBERS]
 
 
@@ -136,7 +142,7 @@ def test_the_graph_passes_every_support_rule(built: Project) -> None:
     assert problems == []
     assert summary.checked[RULE_NUMBERS] > 70
     assert summary.checked[RULE_LINKS] > 350
-    if built.sources is not None:
+    if built.sources:
         assert summary.checked[RULE_LOCATORS] > 400
 
 

@@ -69,6 +69,7 @@ def as_json(report: Report, root: Path) -> str:
         "violation_count": len(report.violations),
         "quotes_checked": report.quotes_checked,
         "quotes_unchecked": report.quotes_unchecked,
+        "sources_checked": bool(report.sources),  # False: no sources folder, quotes and locators unchecked
         "sources_missing": sorted(report.unchecked),
         "violations": [v.as_dict(root) for v in report.violations],
         "support": None if report.support is None else {
