@@ -24,7 +24,8 @@ def with_freedonia(project: Project, runner: Runner) -> Project:
     scaffold = project.kg / "countries" / "xf.ttl"
     scaffold.write_text(scaffold.read_text() + "\n" + (WALK / "source.ttl").read_text() + """
 :FreedoniaFact a sov:Company ; rdfs:label "Freedonia fact"@en ; sov:headquarteredIn :XF ;
-    sov:hasEvidence [ sov:source :src-xf-plan ; sov:quote "The machine has been operational since May 2025" ] .
+    sov:hasEvidence [ sov:source :src-xf-plan ;
+        sov:quote "Fredville Compute Ltd is a state-owned company of Freedonia" ] .
 """)
     return project
 
@@ -60,7 +61,7 @@ def test_a_sources_folder_in_the_project_no_longer_hides_the_texts_beside_it(
         assert "WARNING:" in done.stderr and "004_63c922d1424f645c.txt" in done.stderr
     # A wrong quote is still caught in the project's own folder.
     scaffold = project.kg / "countries" / "xf.ttl"
-    scaffold.write_text(scaffold.read_text().replace("operational since May 2025", "operational since June 2025"))
+    scaffold.write_text(scaffold.read_text().replace("a state-owned company", "a privately owned company"))
     wrong = sovkg("validate", cwd=project.root)
     assert wrong.returncode == EXIT_VIOLATIONS
     assert "quote does not occur in freedonia-ai-plan.txt" in wrong.stdout
