@@ -28,5 +28,6 @@ class ImportFailed(InputError):
     """Rows that cannot be imported; nothing was written."""
 
     def __init__(self, problems: list[RowProblem]) -> None:
-        super().__init__(f"{len(problems)} problem(s); nothing was imported:\n" + "\n".join(map(str, problems)))
+        self.lines = (f"{len(problems)} problem(s); nothing was imported:", *map(str, problems))
+        super().__init__("\n".join(self.lines))
         self.problems = problems

@@ -71,7 +71,12 @@ class SovkgGroup(click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except SovkgError as error:
-            _say(f"sovkg: error: {error}")
+            # An error listing problems (an import's FILE:ROW:COLUMN lines) gives one line per
+            # problem; each line is still cleaned of control characters.
+            first, *rest = getattr(error, "lines", None) or (str(error),)
+            _say(f"sovkg: error: {first}")
+            for line in rest:
+                _say(line)
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
             _say("sovkg: interrupted; an interrupted build or import leaves everything as it was")
