@@ -6,7 +6,7 @@ rules check that the quote says what the fact says:
 * **numbers**: a numeric or dated fact (an amount, a count, a share, a year) is supported only if
   one of the quotes covering it renders its number in some form: ``1,528`` or ``1528``;
   ``$100 million``, ``100,000,000`` or ``$2.6B``; ``15 percent``, ``15%`` or ``0.15``; ``eight``;
-  ``October 2024`` or ``2024-10``.
+  ``October 2024`` or ``2024-10``; ``12 March 2025``, ``March 12, 2025`` or ``2025-03-12``.
 * **links**: a link from a fact to a named entity (home country, vendor, funder, ...) is supported
   only if one of the quotes covering it names the target by its label, alternative label or hidden
   label (a label's parenthesised part and the label without it count as names), or the evidence
@@ -103,7 +103,7 @@ class _Evidence:
 # ---------------------------------------------------------------- numbers in text
 
 _SCALES = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "m": 1e6,
-           "thousand": 1e3, "k": 1e3}
+           "thousand": 1e3, "k": 1e3, "crore": 1e7, "lakh": 1e5}
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "first": 1, "second": 2,
           "third": 3, "fourth": 4, "fifth": 5, "half": 0.5, "dozen": 12}
@@ -111,11 +111,16 @@ _MONTHS = {name: number for number, name in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"), start=1)}
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
-_UNIT = r"(percent|%|trillion|billion|million|thousand|bn|b|m|k)"
+_UNIT = r"(percent|per cent|%|trillion|billion|million|thousand|crore|lakh|bn|b|m|k)"
 _FIGURE = re.compile(rf"(?<![\w.]){_NUM}(?:\s*-\s*{_NUM})?\s*{_UNIT}?(?![a-z])", re.IGNORECASE)
+# "between €2 and €3 billion": the unit after the second end scales the first (a currency sign may
+# stand before each end), as in "250-300 million".
+_SIGN = r"(?:[a-z]{0,3}[^\w\s]{1,2})?"
+_BETWEEN = re.compile(rf"\bbetween\s+{_SIGN}{_NUM}\s+and\s+{_SIGN}{_NUM}\s*{_UNIT}(?![a-z])", re.IGNORECASE)
 _WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b(?:\s+(trillion|billion|million|thousand|percent))?",
                    re.IGNORECASE)
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:(\d{1,2}),\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?\b")
 
 
@@ -143,10 +148,15 @@ def numbers_in(text: str) -> set[float]:
                 continue
             value = float(whole.replace(",", "") + (fraction or ""))
             found.add(value)
-            if unit in ("percent", "%"):
+            if unit in ("percent", "per cent", "%"):
                 found.add(value / 100)
             elif unit in _SCALES:
                 found.add(value * _SCALES[unit])
+    for match in _BETWEEN.finditer(text):
+        unit = match.group(5).lower()
+        for whole, fraction in ((match.group(1), match.group(2)), (match.group(3), match.group(4))):
+            value = float(whole.replace(",", "") + (fraction or ""))
+            found.add(value / 100 if unit in ("percent", "per cent", "%") else value * _SCALES[unit])
     for match in _WORD.finditer(text):
         value = float(_WORDS[match.group(1).lower()])
         unit = (match.group(2) or "").lower()
@@ -167,6 +177,8 @@ def dates_in(text: str) -> set[str]:
         found.update({match.group(3), month})
         if match.group(2):
             found.add(f"{month}-{int(match.group(2)):02d}")
+    for match in _DAY_MONTH_YEAR.finditer(text):  # "12 March 2025", as European sources write it
+        found.add(f"{match.group(3)}-{_MONTHS[match.group(2).lower()]:02d}-{int(match.group(1)):02d}")
     for match in _ISO_DATE.finditer(text):
         year, month, day = match.groups()
         found.add(year)
