@@ -60,6 +60,10 @@ class Amount:
     upper_bound: bool = False
     lower_bound: bool = False
     undisclosed: bool = False
+    # When the cell adds up several amounts ("~$1 billion with an additional ~US$1 billion"): each
+    # part's words and the figures it states. The total is then a derived figure, not a stated one.
+    parts: tuple[str, ...] = ()
+    part_figures: tuple[Decimal, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -206,7 +210,9 @@ def amount(text: str) -> Amount:
         estimate=estimate,
         upper_bound=re.search(UPPER, lead) is not None,
         lower_bound=re.search(LOWER, lead) is not None or bool(re.match(r"\+", lowered[found[-1].end:])),
-        undisclosed=undisclosed)
+        undisclosed=undisclosed,
+        parts=tuple(words[f.start:f.end].strip() for f in found) if len(found) > 1 else (),
+        part_figures=tuple(v for f in found for v in (f.low, f.high) if v is not None) if len(found) > 1 else ())
 
 
 def decimal_text(value: Decimal) -> str:
