@@ -15,14 +15,22 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from sovkg.errors import EXIT_INPUT, EXIT_OK
+from sovkg.errors import EXIT_INPUT, EXIT_OK, EXIT_VIOLATIONS
 from sovkg.project import Project
 
 from .conftest import FIXTURES, Runner, copy_project, run_sovkg
 
 SOV = "https://w3id.org/sovkg/ontology#"
 ID = "https://w3id.org/sovkg/id/"
-QUOTE = "Freedonia National AI Plan"  # words of the fixture source, so every row's quote checks
+# Each row cites a text made for these tests, in which a line states what the row states (its cells,
+# with codes written as the names a source uses), so that the quote check and the support rules pass.
+CELLS_SOURCE = """
+:src-xf-cells a sov:SourceDocument ;
+    rdfs:label "Freedonia cell forms"@en ;
+    dcterms:title "Freedonia cell forms" ;
+    sov:fileName "freedonia-cell-forms.txt" .
+"""
+NAMES = {"XF": "Freedonia", "CN": "China", "RU": "Russia"}
 
 # cell -> (amount, amountMax, currency, set of flags)
 AMOUNTS = {
@@ -106,20 +114,27 @@ def freedonia(tmp_path_factory: pytest.TempPathFactory) -> Project:
     project = copy_project(tmp_path_factory.mktemp("cells") / "project")
     assert run_sovkg("new-country", "XF", "--name", "Freedonia", cwd=project.root).returncode == EXIT_OK
     scaffold = project.kg / "countries" / "xf.ttl"
-    scaffold.write_text(scaffold.read_text() + "\n" + (FIXTURES / "walkthrough" / "source.ttl").read_text())
+    scaffold.write_text(scaffold.read_text() + "\n" + (FIXTURES / "walkthrough" / "source.ttl").read_text()
+                        + CELLS_SOURCE)
     (project.root / "sources").mkdir(exist_ok=True)
     shutil.copy(FIXTURES / "walkthrough" / "freedonia-ai-plan.txt", project.root / "sources")
+    (project.root / "sources" / "freedonia-cell-forms.txt").write_text("Freedonia cell forms\n", encoding="utf-8")
     for sheet in ("actors.csv", "compute.csv"):
         done = run_sovkg("import", str(FIXTURES / "walkthrough" / sheet), cwd=project.root)
         assert done.returncode == EXIT_OK, done.stderr
     return project
 
 
-def write_sheet(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+def write_sheet(project: Project, path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    """A sheet whose rows each quote a line of the cell-forms text that states the row's cells."""
+    quotes = [f"{path.stem}: " + ", ".join(" ".join(NAMES.get(c.strip(), c) for c in cell.split(";"))
+                                           for cell in row if cell) for row in rows]
+    with (project.root / "sources" / "freedonia-cell-forms.txt").open("a", encoding="utf-8") as text:
+        text.writelines(quote + ".\n" for quote in quotes)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([*header, "source", "quote"])
-        writer.writerows([*row, "src-xf-plan", QUOTE] for row in rows)
+        writer.writerows([*row, "src-xf-cells", quote] for row, quote in zip(rows, quotes, strict=True))
     return path
 
 
@@ -136,7 +151,7 @@ def value(store: ox.Store, subject: str, prop: str) -> ox.Literal | ox.NamedNode
 
 
 def test_every_accepted_amount_form_is_read_exactly(freedonia: Project, sovkg: Runner, tmp_path: Path) -> None:
-    sheet = write_sheet(tmp_path / "budgets.csv", ["country", "model", "budget"],
+    sheet = write_sheet(freedonia, tmp_path / "budgets.csv", ["country", "model", "budget"],
                         [["XF", f"Budget Form {i}", text] for i, text in enumerate(AMOUNTS)])
     done = sovkg("import", str(sheet), cwd=freedonia.root)
     assert done.returncode == EXIT_OK, done.stderr
@@ -161,7 +176,7 @@ def test_amounts_that_cannot_be_read_exactly_are_refused_never_guessed(freedonia
                                                                       tmp_path: Path) -> None:
     """Regression: $1.5bn became $1.50, $300M became $300, CA$2 billion was stored as USD and
     €80 million was refused. Now every form is read exactly or refused with its row and column."""
-    sheet = write_sheet(tmp_path / "bad-budgets.csv", ["country", "model", "budget"],
+    sheet = write_sheet(freedonia, tmp_path / "bad-budgets.csv", ["country", "model", "budget"],
                         [["XF", f"Bad Form {i}", text] for i, text in enumerate(REFUSED_AMOUNTS)])
     done = sovkg("import", str(sheet), cwd=freedonia.root)
     assert done.returncode == EXIT_INPUT
@@ -175,7 +190,7 @@ def test_amounts_that_cannot_be_read_exactly_are_refused_never_guessed(freedonia
 
 def test_statuses_and_dates_are_read_from_the_ontologys_words(freedonia: Project, sovkg: Runner,
                                                              tmp_path: Path) -> None:
-    sheet = write_sheet(tmp_path / "statuses.csv", ["country", "name", "nature", "status"],
+    sheet = write_sheet(freedonia, tmp_path / "statuses.csv", ["country", "name", "nature", "status"],
                         [["XF", f"Status Form {i}", "test", text] for i, text in enumerate(STATUSES)])
     done = sovkg("import", str(sheet), cwd=freedonia.root)
     assert done.returncode == EXIT_OK, done.stderr
@@ -193,7 +208,7 @@ def test_status_words_are_whole_words_and_negations_are_refused(freedonia: Proje
                                                                tmp_path: Path) -> None:
     """Regression: statuses were matched as substrings: "Executive order signed" became Cancelled
     (exe-CUT-ive), "Not operational yet" Operational, "Procurement cancelled" Procurement."""
-    sheet = write_sheet(tmp_path / "bad-statuses.csv", ["country", "name", "nature", "status"],
+    sheet = write_sheet(freedonia, tmp_path / "bad-statuses.csv", ["country", "name", "nature", "status"],
                         [["XF", f"Bad Status {i}", "test", text] for i, text in enumerate(REFUSED_STATUSES)])
     done = sovkg("import", str(sheet), cwd=freedonia.root)
     assert done.returncode == EXIT_INPUT
@@ -204,7 +219,7 @@ def test_status_words_are_whole_words_and_negations_are_refused(freedonia: Proje
 
 
 def test_counts_shares_booleans_and_lists(freedonia: Project, sovkg: Runner, tmp_path: Path) -> None:
-    counts = write_sheet(tmp_path / "counts.csv", ["country", "name", "chips", "chipCount"],
+    counts = write_sheet(freedonia, tmp_path / "counts.csv", ["country", "name", "chips", "chipCount"],
                          [["XF", f"Count Form {i}", "Nvidia H100", text] for i, text in enumerate(COUNTS)])
     assert sovkg("import", str(counts), cwd=freedonia.root).returncode == EXIT_OK
     store = imported(freedonia, "counts")
@@ -212,7 +227,7 @@ def test_counts_shares_booleans_and_lists(freedonia: Project, sovkg: Runner, tmp
         assert value(store, f"CountForm{i}-chips", "quantity").value == str(number), text
         assert (value(store, f"CountForm{i}-chips", "isApproximate") is not None) == approximate, text
 
-    actors = write_sheet(tmp_path / "flags.csv", ["name", "kind", "country", "partOfGovernment"],
+    actors = write_sheet(freedonia, tmp_path / "flags.csv", ["name", "kind", "country", "partOfGovernment"],
                          [[f"Flag Form {i}", "company", "XF", text] for i, text in enumerate(BOOLEANS)])
     done = sovkg("import", str(actors), cwd=freedonia.root)
     assert done.returncode == EXIT_OK, done.stderr
@@ -222,7 +237,7 @@ def test_counts_shares_booleans_and_lists(freedonia: Project, sovkg: Runner, tmp
 
     projects = ["Freedonia National Supercomputer", "Strelsau AI Cluster", "Freedonia Sovereign Cloud",
                 "Fredville Data Centre", "Marxville Compute Hub"]
-    shares = write_sheet(tmp_path / "shares.csv", ["project", "funder", "share"],
+    shares = write_sheet(freedonia, tmp_path / "shares.csv", ["project", "funder", "share"],
                          [[p, "Marx Foundation", text] for p, text in zip(projects, SHARES, strict=True)])
     done = sovkg("import", str(shares), cwd=freedonia.root)
     assert done.returncode == EXIT_OK, done.stderr
@@ -231,7 +246,7 @@ def test_counts_shares_booleans_and_lists(freedonia: Project, sovkg: Runner, tmp
         None, ox.NamedNode(SOV + "shareFraction"), None))
     assert fractions == sorted(Decimal(v) for v in SHARES.values())
 
-    policies = write_sheet(tmp_path / "lists.csv", ["name", "kind", "issuer", "appliesTo"],
+    policies = write_sheet(freedonia, tmp_path / "lists.csv", ["name", "kind", "issuer", "appliesTo"],
                            [["List Form", "regulation", "XF", "CN; RU;XF"]])
     assert sovkg("import", str(policies), cwd=freedonia.root).returncode == EXIT_OK
     store = imported(freedonia, "lists")
@@ -251,7 +266,34 @@ def test_other_cells_that_cannot_be_read_are_refused(freedonia: Project, sovkg: 
                     ["XF", "Refused Machine", "Nvidia H100", text if column == "chipCount" else "1",
                      text if column == "kind" else ""]),
     }[kind]
-    sheet = write_sheet(tmp_path / f"{kind}.csv", header, [row])
+    sheet = write_sheet(freedonia, tmp_path / f"{kind}.csv", header, [row])
     done = sovkg("import", str(sheet), cwd=freedonia.root)
     assert done.returncode == EXIT_INPUT
     assert f"{kind}.csv:2:{column}: " in done.stderr and message in done.stderr, done.stderr
+
+
+def test_an_added_up_amount_is_a_derived_figure_only_when_its_quote_states_the_parts(
+        freedonia: Project, sovkg: Runner, tmp_path: Path) -> None:
+    """Regression: the support rules refused an imported total ("Up to ~$1 billion with up to an
+    additional ~US$1 billion" is $2 billion) that no quote states. The importer now marks such a
+    total as a derived figure with a note, as a curator does by hand, when the quote states each
+    part; a quote that does not is still reported."""
+    cell = "Up to ~$1 billion with up to an additional ~US$1 billion from member states"
+    sheet = write_sheet(freedonia, tmp_path / "sums.csv", ["country", "model", "budget"], [["XF", "Sum Form", cell]])
+    done = sovkg("import", str(sheet), cwd=freedonia.root)
+    assert done.returncode == EXIT_OK, done.stderr
+    store = imported(freedonia, "sums")
+    derived = [q.object for q in store.quads_for_pattern(ox.NamedNode(ID + "SumForm-budget"),
+                                                         ox.NamedNode(SOV + "hasEvidence"), None)
+               if list(store.quads_for_pattern(q.object, ox.NamedNode(SOV + "provenanceKind"),
+                                               ox.NamedNode(SOV + "DerivedFigure")))]
+    assert len(derived) == 1
+    note = next(store.quads_for_pattern(derived[0], ox.NamedNode(SOV + "note"), None)).object.value
+    assert note == "computed on import: the sum of $1 billion and US$1 billion, which the cell adds up"
+
+    unstated = tmp_path / "unstated-sums.csv"
+    unstated.write_text("country,model,budget,source,quote\n"
+                        f'XF,Unstated Sum,"{cell}",src-xf-cells,Freedonia cell forms\n', encoding="utf-8")
+    done = sovkg("import", str(unstated), cwd=freedonia.root)
+    assert done.returncode == EXIT_VIOLATIONS, done.stderr
+    assert "no quote covering sov:amount renders 2000000000" in done.stderr
