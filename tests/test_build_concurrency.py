@@ -149,20 +149,6 @@ def test_a_build_open_for_reading_is_not_pruned(built_copy: Project, sovkg: Runn
     assert not folder.exists(), "once no reader holds it, an old build is pruned"
 
 
-def test_a_read_only_project_gives_a_message_and_exit_4(built_copy: Project, sovkg: Runner) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root writes to read-only folders")
-    builds = built_copy.dist / "builds"
-    mode = builds.stat().st_mode
-    builds.chmod(0o555)
-    try:
-        done = sovkg("build", cwd=built_copy.root)
-    finally:
-        builds.chmod(mode)
-    assert done.returncode == EXIT_OUTPUT, done.stderr
-    assert "cannot write" in done.stderr and "Traceback" not in done.stderr
-
-
 def test_a_file_size_limit_gives_a_message_and_exit_4(built_copy: Project) -> None:
     before = (built_copy.dist / "current").resolve()
     script = "import resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000)); " \

@@ -70,7 +70,8 @@ class OutputError(SovkgError):
 # passes through redact(), so that no server echoing a request can make sovkg print a password.
 
 _SECRETS: set[str] = set()
-_AUTH_HEADER = re.compile(r"(?i)\b((?:proxy-)?authorization)\b(\s*[:=]\s*)(\"?)(basic|digest|bearer)?[^\r\n\"]*")
+# An Authorization header's whole value, to the end of its line (or of an echoed " | "-joined line).
+_AUTH_HEADER = re.compile(r"(?i)\b((?:proxy-)?authorization)\b(\"?\s*[:=]\s*)[^\r\n|}]*")
 _SCHEME_TOKEN = re.compile(r"(?i)\b(basic|bearer)\s+[A-Za-z0-9+/=._~-]{8,}")
 
 
@@ -90,5 +91,5 @@ def redact(text: str) -> str:
     for secret in sorted(_SECRETS, key=len, reverse=True):
         if secret:
             text = text.replace(secret, "***")
-    text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
+    text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}{m.group(2)}*** ", text)
     return _SCHEME_TOKEN.sub(lambda m: f"{m.group(1)} ***", text)

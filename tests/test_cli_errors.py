@@ -1,0 +1,52 @@
+"""The CLI's mapping of errors to one-line messages and documented exit codes, and its last resort."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from sovkg.errors import EXIT_INTERNAL, EXIT_OUTPUT, redact, register_secret
+from sovkg.project import Project
+
+
+def _run(script: str, project: Project, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SOVKG_")}
+    environment.update(env or {})
+    return subprocess.run([sys.executable, "-c", script], cwd=project.root, capture_output=True, text=True,
+                          env=environment, timeout=120)
+
+
+# A stand-in bug: the query command's runner replaced by one that raises.
+BREAK_QUERIES = ("import sys\n"
+                 "from sovkg.cli.main import main\n"
+                 "import sovkg.cli.query_cmd as q\n"
+                 "def broken(*a, **k):\n    raise {error}\n"
+                 "q.run_stored = broken\n"
+                 "sys.argv = ['sovkg', 'query', 'us-dependencies']\n"
+                 "main()\n")
+
+
+def test_an_unexpected_error_is_one_line_and_exit_70_never_a_traceback(built: Project) -> None:
+    done = _run(BREAK_QUERIES.format(error="KeyError('boom')"), built)
+    assert done.returncode == EXIT_INTERNAL
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("sovkg: internal error (KeyError: 'boom'); this is a bug")
+    assert done.stderr.count("\n") == 1
+    debug = _run(BREAK_QUERIES.format(error="KeyError('boom')"), built, env={"SOVKG_DEBUG": "1"})
+    assert "Traceback" in debug.stderr, "SOVKG_DEBUG=1 shows the details to whoever reports the bug"
+
+
+def test_an_os_error_that_escaped_is_exit_4_with_the_file(built: Project) -> None:
+    done = _run(BREAK_QUERIES.format(error="OSError(28, 'No space left on device', '/some/file')"), built)
+    assert done.returncode == EXIT_OUTPUT and "Traceback" not in done.stderr
+    assert "cannot read or write /some/file: No space left on device" in done.stderr
+
+
+def test_redaction_removes_every_encoding_of_a_secret() -> None:
+    register_secret("bob", "p@ss w0rd!")
+    text = ("user bob:p@ss w0rd! token Ym9iOnBAc3MgdzByZCE= quoted p%40ss%20w0rd%21 plus p%40ss+w0rd%21 "
+            "header Authorization: Digest username=\"bob\", response=\"abc\"")
+    cleaned = redact(text)
+    for leak in ("p@ss w0rd!", "Ym9iOnBAc3MgdzByZCE=", "p%40ss%20w0rd%21", "p%40ss+w0rd%21", "response="):
+        assert leak not in cleaned, cleaned
