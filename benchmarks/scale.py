@@ -163,7 +163,7 @@ def main() -> None:
                       f"({figures}); {total / ours:.1f}x sovkg build + {HEADLINE}", flush=True)
             else:
                 print(f"  naive rdflib+owlrl+pySHACL+query             > {args.timeout:.0f} s  ({figures or 'no step'} "
-                      f"finished); more than {args.timeout / ours:.1f}x sovkg build + {HEADLINE}", flush=True)
+                      f"finished); more than {args.timeout / ours:.2f}x sovkg build + {HEADLINE}", flush=True)
 
 
 if __name__ == "__main__":
