@@ -88,13 +88,15 @@ def test_sovereignty_matrix_is_a_country_by_layer_matrix_with_legend_and_eu_cave
     assert view.columns[:3] == ["country", "chips", "compute"]
     countries = [row[0] for row in view.rows]
     assert len(countries) == len(set(countries))
-    italy = dict(zip(view.columns, next(row for row in view.rows if row[0] == "Italy"), strict=True))
-    assert italy["compute"] == "IT, European Union*"
+    # Since the data audit Leonardo is the European Union's project (EuroHPC), not Italy's.
+    assert "Italy" not in countries and "European Union" in countries
+    netherlands = dict(zip(view.columns, next(row for row in view.rows if row[0] == "Netherlands"), strict=True))
+    assert netherlands["compute"] == "NL, US*"
     denmark = dict(zip(view.columns, next(row for row in view.rows if row[0] == "Denmark"), strict=True))
     assert denmark["chips"] == "US*" and denmark["funding"] == "DK"
     assert any("* foreign to the row's country" in line for line in view.legend)
     assert any("US United States" in line for line in view.legend)
-    assert any("Italy" in line and "European Union" in line for line in view.caveats)
+    assert any("European Union" in line and "member state" in line for line in view.caveats)
 
 
 def test_model_budgets_says_the_total_once(built: Project, sovkg: Runner) -> None:
@@ -171,8 +173,9 @@ def test_dependency_questions_print_the_path_behind_each_row(built: Project, sov
 def test_sovereignty_matrix_paths_show_why_a_cell_is_foreign(built: Project, sovkg: Runner) -> None:
     done = sovkg("query", "sovereignty-matrix", "--paths", cwd=built.root, env={"COLUMNS": "300"})
     assert done.returncode == EXIT_OK, done.stderr
-    italy = done.stdout.split("\nItaly:\n", 1)[1].split("\n")[0]
-    assert italy.strip() == "Leonardo supercomputer —hosted by→ Cineca —funded by→ European Union"
+    netherlands = done.stdout.split("\nNetherlands:\n", 1)[1].split("\n")[0]
+    assert netherlands.strip() == ("GPT-NL —trained on→ Snellius supercomputer —uses accelerator→ Nvidia A100 "
+                                   "—designed by→ Nvidia (United States)")
     assert "Gefion supercomputer —has partner→ Eviden (France)" in done.stdout
 
 

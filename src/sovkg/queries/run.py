@@ -63,7 +63,17 @@ def owners(engine: Engine) -> dict[str, list[str]]:
     keyed by the actor's IRI and by its label (for cells that list actors by name)."""
     direct: dict[str, str] = {}
     names: dict[str, str] = {}
-    for owned, owned_name, owner, owner_name in engine.select(_OWNERS).rows:
+    table = engine.select(_OWNERS)
+    # Cells are read by column name: an endpoint may answer with other columns (an empty answer).
+    at = {name: index for index, name in enumerate(table.columns)}
+    if not {"owned", "owner"} <= at.keys():
+        return {}
+    for row in table.rows:
+        owned, owner = row[at["owned"]], row[at["owner"]]
+        owned_name = row[at["ownedName"]] if "ownedName" in at else None
+        owner_name = row[at["ownerName"]] if "ownerName" in at else None
+        if owned is None or owner is None:
+            continue
         direct[owned.value] = owner.value
         names[owned.value] = owned_name.value if owned_name is not None else owned.value
         names[owner.value] = owner_name.value if owner_name is not None else owner.value

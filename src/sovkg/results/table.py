@@ -191,6 +191,11 @@ class ResultTable:
         if fmt == "csv":
             return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
         turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+        # The names of the IRIs as Turtle comments: people read labels, and the text still parses.
+        named = sorted({t.value for row in self.rows for t in row
+                        if isinstance(t, ox.NamedNode) and t.value in self.labels})
+        if named:
+            turtle += "".join(f"# <{iri}> is {self.labels[iri]}\n" for iri in named)
         return f"```turtle\n{turtle}```" if fmt == "md" else turtle
 
     def _json(self) -> str:
