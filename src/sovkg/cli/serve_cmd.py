@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import os
 import socket
+import sys
+import time
 from pathlib import Path
 
 import click
@@ -85,7 +89,10 @@ def serve(ctx: click.Context, host: str, port: int, writable: bool, location: st
         click.echo(f"Serving {'a writable copy' if writable else 'the build read-only'} at {url}/ "
                    f"(SPARQL endpoint {url}/query; site {url}/index.html); Ctrl-C stops it.")
         assert server.process is not None
-        code = server.process.wait()
+        # Wait in short steps: a SIGTERM that the kernel hands to another thread does not interrupt a
+        # blocking wait, and Python runs its handler only when the main thread wakes up.
+        while (code := server.process.poll()) is None:
+            time.sleep(0.2)
         raise EndpointError(f"the Oxigraph server stopped by itself (exit code {code})")
     except KeyboardInterrupt:
         pass
@@ -94,3 +101,16 @@ def serve(ctx: click.Context, host: str, port: int, writable: bool, location: st
         front.stop()
         gateway.stop()
         server.stop()
+        _leave_now(sys.exc_info()[1])
+
+
+def _leave_now(stopping: BaseException | None) -> None:
+    """Exit at once, now that everything serve started is stopped: a thread still writing the site
+    (Graphviz, vl-convert) must not hold the process up. An error goes on to the CLI's handler."""
+    if stopping is not None and not isinstance(stopping, SystemExit):
+        return
+    code = stopping.code if isinstance(stopping, SystemExit) and isinstance(stopping.code, int) else 0
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)

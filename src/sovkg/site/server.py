@@ -111,6 +111,8 @@ class SiteFront:
 
         self.httpd = ThreadingHTTPServer((self.host, self.port), Handler)
         self.httpd.daemon_threads = True
+        # Stopping must not wait for open connections (an idle keep-alive one would hold it up).
+        self.httpd.block_on_close = False
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="sovkg-site", daemon=True)
         self.thread.start()
         return self

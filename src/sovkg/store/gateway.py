@@ -73,6 +73,8 @@ class Gateway:
 
         self.server = ThreadingHTTPServer((host, port), Handler)
         self.server.daemon_threads = True
+        # Stopping must not wait for open connections (an idle keep-alive one would hold it up).
+        self.server.block_on_close = False
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True, name="sovkg-gateway")
 
     def refusal(self, method: str, path: str, content_type: str, body: bytes) -> tuple[int, str] | None:
