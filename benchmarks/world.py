@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import random
+import re
 import shutil
 import string
 from dataclasses import dataclass, field
@@ -39,27 +40,48 @@ STATUSES = ["Operational", "Announced", "UnderConstruction", "Planned", "Release
 OPENNESS = ["Open", "IntendedOpen", "Closed"]
 
 
+# Every node's label, so that a quote can name the targets of its node's links, as the support
+# rules require (a quote supports a link only if it names the target).
+LABELS: dict[str, str] = {}
+_LINK = re.compile(r":([A-Za-z][\w-]*)")
+
+
 @dataclass
 class Writer:
-    """Turtle blocks for one file, with the quotes they cite and a count of triples."""
+    """Turtle blocks for one file, with the quotes they cite and a count of triples.
+
+    Quotes are composed when the file is written, once every node's label is known: each names
+    the labels of its node's link targets and renders its numbers as the support rules read them.
+    """
 
     source: str
+    blocks: list[tuple[str, str, str, list[tuple[str, str]], str, str]] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
     triples: int = 0
 
     def node(self, name: str, types: str, label: str, props: list[tuple[str, str]], quote: str,
              locator: str = "synthetic") -> None:
-        self.quotes.append(quote)
-        body = [f":{name} a {types} ;", f'    rdfs:label "{label}"@en ;']
-        body += [f"    {p} {o} ;" for p, o in props]
-        body.append(f'    sov:hasEvidence [ sov:source :{self.source} ; sov:locator "{locator}" ; '
-                    f'sov:quote "{quote}" ] .')
-        self.lines.append("\n".join(body) + "\n")
+        LABELS[name] = label
+        self.blocks.append((name, types, label, props, quote, locator))
         # rdf:type per listed type, label, props, and four triples of evidence
-        self.triples += types.count(",") + 1 + 1 + len(props) + 4
+        self.triples += types.count(",") + 1 + 1 + sum(o.count(",") + 1 for _, o in props) + 4
+
+    def _quote(self, quote: str, props: list[tuple[str, str]]) -> str:
+        named = [LABELS[target] for _, o in props for target in _LINK.findall(o) if target in LABELS]
+        if named:
+            quote += " It involves " + ", ".join(dict.fromkeys(named)) + "."
+        return quote
 
     def write(self, path: Path) -> None:
+        for name, types, label, props, quote, locator in self.blocks:
+            quote = self._quote(quote, props)
+            self.quotes.append(quote)
+            body = [f":{name} a {types} ;", f'    rdfs:label "{label}"@en ;']
+            body += [f"    {p} {o} ;" for p, o in props]
+            body.append(f'    sov:hasEvidence [ sov:source :{self.source} ; sov:locator "{locator}" ; '
+                        f'sov:quote "{quote}" ] .')
+            self.lines.append("\n".join(body) + "\n")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(HEADER + "\n".join(self.lines), encoding="utf-8")
 
@@ -186,13 +208,13 @@ def generate(triples: int, out: Path, seed: int = 14) -> int:
         w.node(f"{machine}-investment", "sov:Investment", f"Supercomputer {u}: {amount} USD",
                [("sov:amount", f"{amount}.0"), ("sov:currency", '"USD"'),
                 ("sov:hasFundingShare", f":{machine}-share-state , :{machine}-share-private")],
-               f"Supercomputer {u} costs {amount} USD.")
+               f"Supercomputer {u} costs {amount:,} USD.")
         w.node(f"{machine}-share-state", "sov:FundingShare", f"Supercomputer {u}: share of the state",
                [("sov:funder", f":{code}"), ("sov:shareFraction", str(state_share))],
-               f"The state {code} pays {state_share} of supercomputer {u}.")
+               f"The state {code} pays {state_share:.0%} of supercomputer {u}.")
         w.node(f"{machine}-share-private", "sov:FundingShare", f"Supercomputer {u}: private share",
                [("sov:funder", f":{code}-Foundation"), ("sov:shareFraction", str(round(1 - state_share, 2)))],
-               f"The foundation of {code} pays the rest of supercomputer {u}.")
+               f"The foundation of {code} pays {1 - state_share:.0%} of supercomputer {u}.")
         status = STATUSES[unit % len(STATUSES)]
         w.node(f"{machine}-status", "sov:StatusStatement", f"Supercomputer {u}: {status}",
                [("sov:status", f"sov:{status}"), ("sov:date", '"2025-06"^^xsd:gYearMonth')],
@@ -207,13 +229,14 @@ def generate(triples: int, out: Path, seed: int = 14) -> int:
                 ("sov:openness", f"sov:{OPENNESS[unit % 3]}"), ("sov:developmentMethod", "sov:DerivedFromBaseModel"),
                 ("sov:hasInvestment", f":{model}-budget")],
                f"Model {u} is a sovereign model of {code}.")
+        budget = rng.randint(1, 90)
         w.node(f"{model}-budget", "sov:Budget", f"Model {u}: budget",
-               [("sov:amount", f"{rng.randint(1, 90)}000000.0"), ("sov:currency", '"EUR"'),
+               [("sov:amount", f"{budget}000000.0"), ("sov:currency", '"EUR"'),
                 ("sov:hasFundingShare", f":{model}-share")],
-               f"Model {u} has a budget.")
+               f"Model {u} has a budget of {budget} million EUR.")
         w.node(f"{model}-share", "sov:FundingShare", f"Model {u}: ministry share",
                [("sov:funder", f":{code}-Ministry"), ("sov:shareFraction", "1.0")],
-               f"The ministry of {code} pays for model {u}.")
+               f"The ministry of {code} pays 100% of model {u}.")
     for code, w in per_country.items():
         w.write(out / "kg" / "world" / "countries" / f"{code.lower()}.ttl")
         (out / "sources" / f"world-{code}.txt").write_text("\n".join(w.quotes) + "\n", encoding="utf-8")
