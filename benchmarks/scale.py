@@ -89,7 +89,8 @@ def run(args: list[str], timeout: float, cwd: Path | None = None) -> Run:
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         output = out.read()
-    return Run(seconds, usage.ru_maxrss / 1024, not killed and process.returncode in (0, 1), output,
+    # exit 0 only: a build that refused the graph (1) has measured nothing worth a figure
+    return Run(seconds, usage.ru_maxrss / 1024, not killed and process.returncode == 0, output,
                usage.ru_utime + usage.ru_stime)
 
 
@@ -143,12 +144,17 @@ def main() -> None:
                 continue
             manifest = json.loads((project / "dist" / "current" / "build.json").read_text())
             print(f"    triples {manifest['triples']}; in-process steps (s) {manifest['seconds']}")
-            show("sovkg validate", sovkg(project, "validate", timeout=args.build_timeout), args.build_timeout)
+            validate = sovkg(project, "validate", timeout=args.build_timeout)
+            show("sovkg validate", validate, args.build_timeout)
+            if not validate.ok and validate.seconds < args.build_timeout:
+                print(validate.output[-2000:])
             headline = 0.0
             for name in stored_questions(project):
                 params = [arg for value in WORLD_PARAMS.get(name, []) for arg in ("-p", value)]
                 result = sovkg(project, "query", name, *params, timeout=args.timeout)
                 show(f"sovkg query {name}", result, args.timeout)
+                if not result.ok and result.seconds < args.timeout:
+                    print(result.output[-1000:])
                 if name == HEADLINE:
                     headline = result.seconds
             if args.no_naive:
