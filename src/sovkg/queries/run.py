@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sovkg.errors import QueryError
 from sovkg.namespaces import GRAPH_IRI
@@ -13,7 +14,9 @@ from sovkg.queries.library import Library
 from sovkg.queries.lookup import Resolver
 from sovkg.queries.params import bind
 from sovkg.results.table import ResultTable
-from sovkg.store.endpoint import Endpoint
+
+if TYPE_CHECKING:
+    from sovkg.store.endpoint import Endpoint  # the HTTP client only for remote questions
 
 
 def engine_for(project: Project, endpoint: str | Endpoint | None = None, allow_service: bool = False,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from sovkg.namespaces import PREFIXES
+from sovkg.results.plain import plain_table
 from sovkg.results.present import Presentation, View, build_view
 
 FORMATS = ("table", "csv", "json", "md")
@@ -145,7 +146,9 @@ class ResultTable:
         else:
             while sum(minimum) > room and max(minimum, default=0) > 8:
                 minimum[minimum.index(max(minimum))] -= 1
-            lines = _rich_table(view, minimum, width)
+            # rich's own drawing only where the lighter one cannot promise the same characters
+            drawn = plain_table(view.columns, view.rows, minimum, width)
+            lines = [line.rstrip() for line in drawn] if drawn is not None else _rich_table(view, minimum, width)
         count = len(view.rows)
         lines.append(f"({count} row{'s' if count != 1 else ''}; long cells wrap, nothing is cut)")
         for note in _notes(view):
