@@ -109,3 +109,18 @@ def test_help_still_lists_every_command_and_a_command_loads_on_use(built: Projec
         assert f"\n  {name} " in done.stdout, name
     assert "Usage:" in sovkg("import", "--help", cwd=built.root).stdout
     assert "sovkg.build.pipeline" in _imported("validate", cwd=built.root)
+
+
+def test_the_light_ratio_reduce_is_riches() -> None:
+    from rich._ratio import ratio_reduce
+
+    from sovkg.results.plain import _ratio_reduce
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        count = rng.randint(1, 8)
+        values = [rng.randint(0, 60) for _ in range(count)]
+        ratios = [rng.randint(0, 2) for _ in range(count)]
+        maximums = [rng.randint(0, 30) for _ in range(count)]
+        total = rng.randint(0, 80)
+        assert _ratio_reduce(total, ratios, maximums, values) == ratio_reduce(total, ratios, maximums, values)

@@ -78,28 +78,29 @@ def _header(path: Path, text: str) -> dict[str, object]:
     return header
 
 
-# Parsed headers are kept as JSON in the user's cache, one file per header text (named by its hash, so
-# an edited header is simply read afresh): a stored question then needs no YAML parser at all.
+# Parsed headers are kept as JSON in the user's cache, each with the text it was read from (an edited
+# header is simply read afresh): a stored question then needs no YAML parser at all.
 _CACHE_VERSION = "1"  # change when the way a header is read changes
 
 
 def _header_cache_file(source: str) -> Path | None:
-    import hashlib
+    import zlib  # a file name, not a proof: the file holds the text it was read from
 
     try:
         root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     except RuntimeError:  # no home folder
         return None
-    key = hashlib.sha256(f"{_CACHE_VERSION}\n{source}".encode()).hexdigest()[:32]
-    return root / "sovkg" / "query-headers" / f"{key}.json"
+    key = f"{zlib.crc32(source.encode()):08x}{len(source):x}"
+    return root / "sovkg" / "query-headers" / f"{_CACHE_VERSION}-{key}.json"
 
 
 def _cached_header(source: str) -> object | None:
     file = _header_cache_file(source)
     try:
-        return json.loads(file.read_text(encoding="utf-8")) if file is not None else None
+        kept = json.loads(file.read_text(encoding="utf-8")) if file is not None else None
     except (OSError, ValueError):
         return None
+    return kept.get("header") if isinstance(kept, dict) and kept.get("source") == source else None
 
 
 def _remember_header(source: str, header: object) -> None:
@@ -107,8 +108,8 @@ def _remember_header(source: str, header: object) -> None:
     that cannot be written is no error."""
     file = _header_cache_file(source)
     try:
-        data = json.dumps(header, ensure_ascii=False)
-        if file is None or json.loads(data) != header:
+        data = json.dumps({"source": source, "header": header}, ensure_ascii=False)
+        if file is None or json.loads(data)["header"] != header:
             return
         file.parent.mkdir(parents=True, exist_ok=True)
         partial = file.with_name(f".{file.name}.{os.getpid()}")

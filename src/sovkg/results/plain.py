@@ -55,10 +55,27 @@ def _measure_column(cells: list[str], left: int, right: int, least: int, most: i
     return max(low, floor), max(high, floor)
 
 
+def _ratio_reduce(total: int, ratios: list[int], maximums: list[int], values: list[int]) -> list[int]:
+    """rich._ratio.ratio_reduce, repeated here: importing that module imports fractions and decimal."""
+    ratios = [ratio if most else 0 for ratio, most in zip(ratios, maximums, strict=True)]
+    total_ratio = sum(ratios)
+    if not total_ratio:
+        return values[:]
+    remaining = total
+    result = []
+    for ratio, most, value in zip(ratios, maximums, values, strict=True):
+        if ratio and total_ratio > 0:
+            given = min(most, round(ratio * remaining / total_ratio))
+            result.append(value - given)
+            remaining -= given
+            total_ratio -= ratio
+        else:
+            result.append(value)
+    return result
+
+
 def _collapse(widths: list[int], most: int) -> list[int]:
     """rich's Table._collapse_widths with every column wrappable: narrow the widest first."""
-    from rich._ratio import ratio_reduce
-
     total = sum(widths)
     excess = total - most
     while total and excess > 0:
@@ -67,7 +84,7 @@ def _collapse(widths: list[int], most: int) -> list[int]:
         ratios = [1 if w == widest else 0 for w in widths]
         if not widest - second:
             break
-        widths = ratio_reduce(excess, ratios, [min(excess, widest - second)] * len(widths), widths)
+        widths = _ratio_reduce(excess, ratios, [min(excess, widest - second)] * len(widths), widths)
         total = sum(widths)
         excess = total - most
     return widths
@@ -108,9 +125,7 @@ def plain_table(titles: list[str], rows: list[list[str]], minimum: list[int], wi
     if sum(widths) > most:
         widths = _collapse(widths, most)
         if sum(widths) > most:
-            from rich._ratio import ratio_reduce
-
-            widths = ratio_reduce(sum(widths) - most, [1] * count, widths, widths)
+            widths = _ratio_reduce(sum(widths) - most, [1] * count, widths, widths)
         widths = [_measure_column(columns[i], *pads[i], minimum[i], widths[i])[1] for i in range(count)]
     if any(w - left - right < 1 for w, (left, right) in zip(widths, pads, strict=True)):
         return None

@@ -9,7 +9,6 @@ as Turtle (``table``, ``md``), JSON-LD (``json``) or N-Triples (``csv``).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import shutil
@@ -156,6 +155,8 @@ class ResultTable:
         return "\n".join(lines)
 
     def _csv(self) -> str:
+        import csv
+
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(self.columns)
