@@ -124,3 +124,11 @@ def test_the_light_ratio_reduce_is_riches() -> None:
         maximums = [rng.randint(0, 30) for _ in range(count)]
         total = rng.randint(0, 80)
         assert _ratio_reduce(total, ratios, maximums, values) == ratio_reduce(total, ratios, maximums, values)
+
+
+def test_the_endpoint_options_say_what_the_client_takes() -> None:
+    from sovkg.cli import options
+    from sovkg.store import endpoint
+
+    assert (options.AUTH_SCHEMES, options.DEADLINE_ENV, options.MAX_MB_ENV) == (
+        endpoint.AUTH_SCHEMES, endpoint.DEADLINE_ENV, endpoint.MAX_MB_ENV)
