@@ -70,7 +70,8 @@ def test_an_unwritable_cache_is_no_error(tmp_path: Path, monkeypatch: pytest.Mon
 
 _WORDS = ["a", "Nvidia", "Mistral AI", "supercomputer", "Île-de-France", "$1.5", "billion", "–", "~$100", "(partial",
           "figure)", "x" * 30, "東京", "データ", "", " ", "Amazon Web Services (AWS)", "é", "[bold]", "yes", "·",
-          "https://w3id.org/sovkg/id/SomethingLongerThanAColumn", "a-b-c-d-e-f-g-h-i-j-k-l-m-n", "12:30", "ok:"]
+          "https://w3id.org/sovkg/id/SomethingLongerThanAColumn", "a-b-c-d-e-f-g-h-i-j-k-l-m-n", "12:30", "ok:",
+          "[/]", "[link=x]y", "🙂", "👍🏽", "e\u0301", "한국어", "ｆｕｌｌ"]
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -98,7 +99,13 @@ def test_the_light_table_draws_what_rich_draws(seed: int) -> None:
             continue
         assert [line.rstrip() for line in light] == _rich_table(View(titles, rows), minimum, width)
         compared += 1
-    assert compared > 150
+    assert compared > 100
+
+
+def test_rich_draws_what_it_would_change() -> None:
+    # rich's markup escaping doubles a backslash that ends a cell; a title is markup to rich
+    for titles, rows in ((["t"], [["end\\"]]), (["[b]"], [["x"]]), (["t"], [[":thumbs_up:"]]), (["t"], [["a\tb"]])):
+        assert plain_table(titles, rows, [4], 60) is None
 
 
 def test_help_still_lists_every_command_and_a_command_loads_on_use(built: Project, sovkg: Runner) -> None:

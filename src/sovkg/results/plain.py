@@ -5,7 +5,7 @@ The table sovkg draws is one shape: rich's ``SIMPLE_HEAD`` box without edges, ce
 space between columns, long cells folded, no styles. This module computes the same characters with
 rich's own building blocks (cell widths, line division, width reduction) and the same steps as
 ``rich.table.Table``; a test compares the two on many tables. Text that rich would change (control
-characters, emoji codes such as ``:flag_fr:``, markup in a title) is left to rich itself:
+characters, emoji codes such as ``:flag_fr:``, markup in a title, backslashes) is left to rich itself:
 :func:`plain_table` then answers None.
 """
 
@@ -116,8 +116,8 @@ def plain_table(titles: list[str], rows: list[list[str]], minimum: list[int], wi
     count = len(titles)
     texts = (*titles, *(cell for row in rows for cell in row))
     if not count or any("[" in title for title in titles) or any(  # rich reads a title as markup
-            not text.isprintable() or _EMOJI_CODE.search(text) for text in texts):
-        return None
+            not text.isprintable() or "\\" in text or _EMOJI_CODE.search(text) for text in texts):
+        return None  # (rich's markup escaping doubles a backslash that ends a cell)
     pads = [(0 if i == 0 else 1, 0 if i == count - 1 else 1) for i in range(count)]
     columns = [[titles[i], *(row[i] for row in rows)] for i in range(count)]
     most = width - (count - 1)  # the dividers between columns
