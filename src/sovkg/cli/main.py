@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import os
 import signal
 import sys
@@ -63,6 +64,8 @@ class SovkgGroup(click.Group):
 
             module, attribute = COMMANDS[name]
             self.add_command(getattr(importlib.import_module(module), attribute), name)
+        if _loading:
+            _loaded()
         return self.commands.get(name)
 
     def invoke(self, ctx: click.Context) -> object:
@@ -117,7 +120,23 @@ def project_of(ctx: click.Context) -> Project:
     return Project.locate(ctx.obj.get("project_dir") if ctx.obj else None)
 
 
+# Loading a command makes many objects and frees almost none: in the command line's own process,
+# cycle collection waits until the command is loaded, and what was loaded is then set aside
+# (gc.freeze), so that later collections do not walk it again.
+_loading = False
+
+
+def _loaded() -> None:
+    global _loading
+    _loading = False
+    gc.freeze()
+    gc.enable()
+
+
 def main() -> None:
+    global _loading
+    _loading = True
+    gc.disable()
     # SIGTERM (systemd, docker stop) unwinds like Ctrl-C, so that cleanup (a child server, a staging
     # folder) runs; exit code 143 as a shell reports it.
     signal.signal(signal.SIGTERM, _terminated)

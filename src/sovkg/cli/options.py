@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sovkg.namespaces import GRAPH_IRI
-from sovkg.store.endpoint import AUTH_SCHEMES, DEADLINE_ENV, MAX_MB_ENV, Endpoint
+
+if TYPE_CHECKING:
+    from sovkg.store.endpoint import Endpoint
+
+# The endpoint client's own values, repeated so that defining these options does not import the
+# client (a stored question on the embedded store never needs it); a test checks they agree.
+AUTH_SCHEMES = ("basic", "digest")
+DEADLINE_ENV = "SOVKG_ENDPOINT_DEADLINE"
+MAX_MB_ENV = "SOVKG_ENDPOINT_MAX_MB"
 
 
 def endpoint_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -29,6 +37,8 @@ def endpoint_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 def make_endpoint(url: str, auth: str | None, deadline: float | None, max_mb: float | None,
                   also: tuple[str | None, ...] = ()) -> Endpoint:
+    from sovkg.store.endpoint import Endpoint
+
     return Endpoint(url, auth, deadline=deadline, max_mb=max_mb, also=also)
 
 

@@ -8,13 +8,13 @@ an RDF term, never by editing the query text.
 
 from __future__ import annotations
 
-import difflib
+import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-import yaml
 
 from sovkg.errors import QueryError
 from sovkg.lexical import mask
@@ -61,15 +61,62 @@ def _header(path: Path, text: str) -> dict[str, object]:
     lines = [line[2:] for line in text.splitlines() if line.startswith("#+")]
     if not lines:
         raise QueryError(f"{path}:1: no '#+' header: a stored query starts with '#+ summary: ...'")
-    try:
-        header = yaml.safe_load("\n".join(line[1:] if line.startswith(" ") else line for line in lines))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = _header_line(text, mark.line if mark else 0)
-        raise QueryError(f"{path}:{line}: malformed '#+' header: {error}") from error
+    source = "\n".join(line[1:] if line.startswith(" ") else line for line in lines)
+    header = _cached_header(source)
+    if header is None:
+        import yaml  # only for a header not read before: importing it costs more than answering
+
+        try:
+            header = yaml.safe_load(source)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = _header_line(text, mark.line if mark else 0)
+            raise QueryError(f"{path}:{line}: malformed '#+' header: {error}") from error
+        _remember_header(source, header)
     if not isinstance(header, dict) or not header.get("summary"):
         raise QueryError(f"{path}:1: the '#+' header needs a 'summary:'")
     return header
+
+
+# Parsed headers are kept as JSON in the user's cache, each with the text it was read from (an edited
+# header is simply read afresh): a stored question then needs no YAML parser at all.
+_CACHE_VERSION = "1"  # change when the way a header is read changes
+
+
+def _header_cache_file(source: str) -> Path | None:
+    import zlib  # a file name, not a proof: the file holds the text it was read from
+
+    try:
+        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except RuntimeError:  # no home folder
+        return None
+    key = f"{zlib.crc32(source.encode()):08x}{len(source):x}"
+    return root / "sovkg" / "query-headers" / f"{_CACHE_VERSION}-{key}.json"
+
+
+def _cached_header(source: str) -> object | None:
+    file = _header_cache_file(source)
+    try:
+        kept = json.loads(file.read_text(encoding="utf-8")) if file is not None else None
+    except (OSError, ValueError):
+        return None
+    return kept.get("header") if isinstance(kept, dict) and kept.get("source") == source else None
+
+
+def _remember_header(source: str, header: object) -> None:
+    """Keep a parsed header if JSON gives it back unchanged (not dates or non-text keys); a cache
+    that cannot be written is no error."""
+    file = _header_cache_file(source)
+    try:
+        data = json.dumps({"source": source, "header": header}, ensure_ascii=False)
+        if file is None or json.loads(data)["header"] != header:
+            return
+        file.parent.mkdir(parents=True, exist_ok=True)
+        partial = file.with_name(f".{file.name}.{os.getpid()}")
+        partial.write_text(data, encoding="utf-8")
+        os.replace(partial, file)  # whole or not at all, whoever else writes it
+    except (OSError, TypeError, ValueError):
+        return
 
 
 def _header_line(text: str, header_index: int) -> int:
@@ -157,6 +204,8 @@ class Library:
         # A name, never a path: "../../x" must not run a file from elsewhere on disk.
         path = self.folder / f"{name}.rq"
         if name not in self.names():
+            import difflib
+
             close = difflib.get_close_matches(name, self.names(), n=3, cutoff=0.4)
             hint = f"; did you mean {' or '.join(close)}?" if close else ""
             raise QueryError(f"no stored query named {name!r}{hint} ('sovkg queries' lists them)")

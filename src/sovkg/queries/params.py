@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from sovkg.errors import QueryError
 from sovkg.namespaces import ID_IRI
 from sovkg.queries.library import Param, StoredQuery, mask_sparql
-from sovkg.queries.lookup import Resolver
+
+if TYPE_CHECKING:
+    from sovkg.queries.lookup import Resolver
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sovkg.errors import QueryError
 from sovkg.namespaces import GRAPH_IRI
@@ -10,10 +11,12 @@ from sovkg.project import Project
 from sovkg.queries.engines import EmbeddedEngine, Engine, labels_from
 from sovkg.queries.form import SERVICE_REFUSED, query_form, uses_service
 from sovkg.queries.library import Library
-from sovkg.queries.lookup import Resolver
 from sovkg.queries.params import bind
 from sovkg.results.table import ResultTable
-from sovkg.store.endpoint import Endpoint
+
+if TYPE_CHECKING:
+    from sovkg.queries.lookup import Resolver
+    from sovkg.store.endpoint import Endpoint  # the HTTP client only for remote questions
 
 
 def engine_for(project: Project, endpoint: str | Endpoint | None = None, allow_service: bool = False,
@@ -33,16 +36,23 @@ def run_stored(project: Project, name: str, params: dict[str, str] | None = None
     query = Library(project.queries).get(name)
     engine = engine or engine_for(project)
     needs_names = any(p.kind in ("entity", "country") for p in query.params)
-    bindings = bind(query, params or {}, Resolver.from_engine(engine) if needs_names else None)
+    bindings = bind(query, params or {}, _resolver(engine) if needs_names else None)
     table = engine.select(query.text, bindings, origin=str(query.path))
     table.labels = labels_from(engine, table.iris())
     table.presentation = query.presentation
     if query.presentation.control:
         table.parents = owners(engine)
     if query.presentation.matrix.get("codes"):
-        resolver = Resolver.from_engine(engine)
+        resolver = _resolver(engine)
         table.codes = {resolver.labels[iri]: code for iri, code in resolver.codes.items() if iri in resolver.labels}
     return table
+
+
+def _resolver(engine: Engine) -> Resolver:
+    """The graph's name index, imported and read only for a question that looks names up."""
+    from sovkg.queries.lookup import Resolver
+
+    return Resolver.from_engine(engine)
 
 
 _OWNERS = """

@@ -9,7 +9,6 @@ as Turtle (``table``, ``md``), JSON-LD (``json``) or N-Triples (``csv``).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import shutil
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from sovkg.namespaces import PREFIXES
+from sovkg.results.plain import plain_table
 from sovkg.results.present import Presentation, View, build_view
 
 FORMATS = ("table", "csv", "json", "md")
@@ -145,7 +145,9 @@ class ResultTable:
         else:
             while sum(minimum) > room and max(minimum, default=0) > 8:
                 minimum[minimum.index(max(minimum))] -= 1
-            lines = _rich_table(view, minimum, width)
+            # rich's own drawing only where the lighter one cannot promise the same characters
+            drawn = plain_table(view.columns, view.rows, minimum, width)
+            lines = [line.rstrip() for line in drawn] if drawn is not None else _rich_table(view, minimum, width)
         count = len(view.rows)
         lines.append(f"({count} row{'s' if count != 1 else ''}; long cells wrap, nothing is cut)")
         for note in _notes(view):
@@ -153,6 +155,8 @@ class ResultTable:
         return "\n".join(lines)
 
     def _csv(self) -> str:
+        import csv
+
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(self.columns)
