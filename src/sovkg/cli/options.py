@@ -8,15 +8,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sovkg.namespaces import GRAPH_IRI
+from sovkg.store.endpoint_settings import AUTH_SCHEMES, DEADLINE_ENV, MAX_MB_ENV
 
 if TYPE_CHECKING:
     from sovkg.store.endpoint import Endpoint
-
-# The endpoint client's own values, repeated so that defining these options does not import the
-# client (a stored question on the embedded store never needs it); a test checks they agree.
-AUTH_SCHEMES = ("basic", "digest")
-DEADLINE_ENV = "SOVKG_ENDPOINT_DEADLINE"
-MAX_MB_ENV = "SOVKG_ENDPOINT_MAX_MB"
 
 
 def endpoint_options(function: Callable[..., Any]) -> Callable[..., Any]:

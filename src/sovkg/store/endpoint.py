@@ -37,10 +37,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from sovkg.errors import EndpointError, InputError, redact, register_secret
+from sovkg.store.endpoint_settings import AUTH_SCHEMES, DEADLINE_ENV, MAX_MB_ENV
 
-AUTH_SCHEMES = ("basic", "digest")
-DEADLINE_ENV = "SOVKG_ENDPOINT_DEADLINE"
-MAX_MB_ENV = "SOVKG_ENDPOINT_MAX_MB"
 DEFAULT_DEADLINE = 120.0
 DEFAULT_MAX_MB = 200.0
 SPARQL_JSON = "application/sparql-results+json"
