@@ -8,12 +8,13 @@ engine enumerates combinations and takes minutes on a large graph; computed once
 materialised closure, each question becomes a lookup. Written to the inferred graph as
 
     [] sov:dependent :Project ; sov:firstHop :Hop ; sov:dependencyLayer sov:ChipsLayer ;
-       sov:dependee :Actor ; sov:pathLength 2 .
+       sov:dependee :Actor ; sov:dependeeJurisdiction :US ; sov:pathLength 2 .
 
 The first hops follow the rules the questions state: a typed link is any sub-property of
 ``sov:dependsOn`` but ``sov:familyDependsOn`` (a family's versions are followed instead), its layer
 the ``sov:inLayer`` of the property (with a label), or none; a plain ``sov:dependsOn`` counts only
-where no typed link, no version and no longer chain explains it.
+where no typed link, no version and no longer chain explains it. The actor's home jurisdiction is
+its stated ``sov:hasJurisdiction``, or the actor itself for a state; none where not stated.
 
 Two more lookups are written beside them. The sovereignty matrix sums every qualified dependency of
 every project of a country; one node per country, layer and home jurisdiction of the actors holds
@@ -147,6 +148,8 @@ def qualified_dependencies(store: ox.Store, asserted: set[ox.Triple] | None = No
                             ox.Triple(node, _iri("dependee"), actor)]
                 if layer is not None:
                     triples.append(ox.Triple(node, _iri("dependencyLayer"), layer))
+                triples += [ox.Triple(node, _iri("dependeeJurisdiction"), where) for where in home(actor)
+                            if where is not None]
                 steps = distance(hop).get(actor) if asserted is not None else None
                 if steps is not None:
                     length = ox.Literal(str(steps + 1), datatype=XSD_INTEGER)
