@@ -75,3 +75,49 @@ def test_gefion_depends_on_nvidia_through_its_system_chips_and_partnership(built
     assert ("Eviden", "development and integration", "Atos", 2) in found
     assert ("Denmark", "funding and capital", "Denmark", 1) in found
     assert ("Novo Nordisk Foundation", "funding and capital", "Novo Nordisk Foundation", 1) in found
+
+
+def _select(store: ox.Store, query: str, names: tuple[str, ...]) -> set[tuple[str, ...]]:
+    return {tuple(str(row[name]) if row[name] is not None else "" for name in names)
+            for row in store.query(PREFIXES + query, use_default_graph_as_union=True)}
+
+
+def test_ownership_closure_is_what_the_chains_say(built: Project) -> None:
+    store = ox.Store.read_only(str(built.store))
+    closure = _select(store, "SELECT ?owned ?owner WHERE { ?owned sov:ownerInChain ?owner }", ("owned", "owner"))
+    assert closure == _select(store, "SELECT DISTINCT ?owned ?owner WHERE { ?owned sov:ownedBy+ ?owner }",
+                              ("owned", "owner"))
+    tops = _select(store, "SELECT ?owned ?top WHERE { ?owned sov:ultimateOwner ?top }", ("owned", "top"))
+    assert tops == _select(store, """SELECT DISTINCT ?owned ?top WHERE {
+        ?owned sov:ownedBy+ ?top . FILTER NOT EXISTS { ?top sov:ownedBy ?higher } }""", ("owned", "top"))
+    # Table 1: Eviden is a subsidiary of Atos.
+    assert ("<https://w3id.org/sovkg/id/Eviden>", "<https://w3id.org/sovkg/id/Atos>") in tops
+
+
+# The home of an actor, as the dependency questions state it: its stated jurisdiction, or itself
+# for a state.
+HOMES = """
+  { ?actor sov:hasJurisdiction ?home } UNION { ?actor a sov:Jurisdiction . BIND (?actor AS ?home) }"""
+
+
+def test_each_qualified_dependency_carries_the_home_of_its_actor(built: Project) -> None:
+    store = ox.Store.read_only(str(built.store))
+    names = ("dependency", "home")
+    assert _select(store, "SELECT ?dependency ?home WHERE { ?dependency sov:dependeeJurisdiction ?home ; "
+                          "sov:dependee ?actor }", names) == _select(
+        store, "SELECT DISTINCT ?dependency ?home WHERE { ?dependency sov:dependee ?actor ." + HOMES + " }", names)
+
+
+def test_jurisdiction_summaries_sum_the_qualified_dependencies(built: Project) -> None:
+    store = ox.Store.read_only(str(built.store))
+    names = ("country", "layer", "home")
+    summaries = _select(store, """SELECT ?country ?layer ?home WHERE {
+        ?summary sov:dependentJurisdiction ?country .
+        OPTIONAL { ?summary sov:dependencyLayer ?layer } OPTIONAL { ?summary sov:dependeeJurisdiction ?home } }""",
+                        names)
+    assert len(summaries) > 20
+    assert summaries == _select(store, """SELECT DISTINCT ?country ?layer ?home WHERE {
+        ?dependency sov:dependent ?project ; sov:dependee ?actor .
+        ?project sov:isSovereignEffortOf ?country .
+        OPTIONAL { ?dependency sov:dependencyLayer ?layer }
+        OPTIONAL {""" + HOMES + " } }", names)

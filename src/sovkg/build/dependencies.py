@@ -8,12 +8,20 @@ engine enumerates combinations and takes minutes on a large graph; computed once
 materialised closure, each question becomes a lookup. Written to the inferred graph as
 
     [] sov:dependent :Project ; sov:firstHop :Hop ; sov:dependencyLayer sov:ChipsLayer ;
-       sov:dependee :Actor ; sov:pathLength 2 .
+       sov:dependee :Actor ; sov:dependeeJurisdiction :US ; sov:pathLength 2 .
 
 The first hops follow the rules the questions state: a typed link is any sub-property of
 ``sov:dependsOn`` but ``sov:familyDependsOn`` (a family's versions are followed instead), its layer
 the ``sov:inLayer`` of the property (with a label), or none; a plain ``sov:dependsOn`` counts only
-where no typed link, no version and no longer chain explains it.
+where no typed link, no version and no longer chain explains it. The actor's home jurisdiction is
+its stated ``sov:hasJurisdiction``, or the actor itself for a state; none where not stated.
+
+Two more lookups are written beside them. The sovereignty matrix sums every qualified dependency of
+every project of a country; one node per country, layer and home jurisdiction of the actors holds
+that sum (``sov:dependentJurisdiction``, ``sov:dependencyLayer``, ``sov:dependeeJurisdiction``, each
+of the last two absent where not stated). The ownership questions follow ``sov:ownedBy`` chains up
+and down from one actor; ``sov:ownerInChain`` relates each owned node to every owner above it and
+``sov:ultimateOwner`` to the tops of its chains.
 """
 
 from __future__ import annotations
@@ -92,6 +100,19 @@ def qualified_dependencies(store: ox.Store, asserted: set[ox.Triple] | None = No
             distances[start] = seen
         return distances[start]
 
+    jurisdiction, has_jurisdiction = _iri("Jurisdiction"), _iri("hasJurisdiction")
+    homes: dict[object, list[object | None]] = {}
+
+    def home(actor: object) -> list[object | None]:
+        # where the actor is under: its stated jurisdictions, a state itself, or none stated
+        if actor not in homes:
+            found: list[object | None] = list(dict.fromkeys(objects(actor, has_jurisdiction)))
+            if next(store.quads_for_pattern(actor, rdf_type, jurisdiction), None) is not None:
+                found.append(actor)
+            homes[actor] = list(dict.fromkeys(found)) or [None]
+        return homes[actor]
+
+    summaries: set[tuple[object, ox.NamedNode | None, object | None]] = set()
     projects = sorted({q.subject for q in store.quads_for_pattern(None, rdf_type, _iri("SovereignAIProject"))
                        if objects(q.subject, _iri("isSovereignEffortOf"))}, key=str)
     triples: list[ox.Triple] = []
@@ -114,19 +135,54 @@ def qualified_dependencies(store: ox.Store, asserted: set[ox.Triple] | None = No
             if any(hop in reached(middle) for middle in plain if middle != hop):
                 continue
             hops.add((hop, None))
+        countries = objects(project, _iri("isSovereignEffortOf"))
         for hop, layer in hops:
             rested = {a for a in reached(hop) if a in actors}
             if hop in actors:
                 rested.add(hop)
             for actor in rested:
+                summaries.update((country, layer, where) for country in countries for where in home(actor))
                 key = f"{project.value} {hop} {layer.value if layer else ''} {actor}"
                 node = ox.NamedNode(f"{ID_IRI}dependency/{hashlib.sha1(key.encode()).hexdigest()[:20]}")
                 triples += [ox.Triple(node, _iri("dependent"), project), ox.Triple(node, _iri("firstHop"), hop),
                             ox.Triple(node, _iri("dependee"), actor)]
                 if layer is not None:
                     triples.append(ox.Triple(node, _iri("dependencyLayer"), layer))
+                triples += [ox.Triple(node, _iri("dependeeJurisdiction"), where) for where in home(actor)
+                            if where is not None]
                 steps = distance(hop).get(actor) if asserted is not None else None
                 if steps is not None:
                     length = ox.Literal(str(steps + 1), datatype=XSD_INTEGER)
                     triples.append(ox.Triple(node, _iri("pathLength"), length))
-    return triples
+    for country, layer, where in sorted(summaries, key=str):
+        key = f"{country} {layer.value if layer else ''} {where or ''}"
+        node = ox.NamedNode(f"{ID_IRI}dependency/jurisdiction/{hashlib.sha1(key.encode()).hexdigest()[:20]}")
+        triples.append(ox.Triple(node, _iri("dependentJurisdiction"), country))
+        if layer is not None:
+            triples.append(ox.Triple(node, _iri("dependencyLayer"), layer))
+        if where is not None:
+            triples.append(ox.Triple(node, _iri("dependeeJurisdiction"), where))
+    return triples + ownership_chains(store)
+
+
+def ownership_chains(store: ox.Store) -> list[ox.Triple]:
+    """``sov:ownerInChain`` from each node with a stated owner to every owner above it, and
+    ``sov:ultimateOwner`` to each owner above it that has no stated owner (none on a cycle)."""
+    owned_by, in_chain, ultimate = _iri("ownedBy"), _iri("ownerInChain"), _iri("ultimateOwner")
+    owners: dict[object, set[object]] = {}
+    for quad in store.quads_for_pattern(None, owned_by, None):
+        owners.setdefault(quad.subject, set()).add(quad.object)
+    triples: set[ox.Triple] = set()
+    for start in owners:
+        seen: set[object] = set()
+        todo = list(owners[start])
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                todo.extend(owners.get(node, ()))
+        for owner in seen:
+            triples.add(ox.Triple(start, in_chain, owner))
+            if owner not in owners:
+                triples.add(ox.Triple(start, ultimate, owner))
+    return sorted(triples, key=str)
