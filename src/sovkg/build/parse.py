@@ -122,6 +122,12 @@ def read_text(path: Path) -> str:
                          "save the file as UTF-8") from None
 
 
+def _malformed(path: Path, error: SyntaxError) -> InputError:
+    line, column = error.lineno or 0, error.offset or 0
+    message = str(error.msg if hasattr(error, "msg") else error)
+    return InputError(f"{path}:{line}:{column}: malformed Turtle: {message}")
+
+
 def parse_turtle(path: Path, graph: ox.NamedNode | None = None, text: str | None = None) -> list[ox.Quad]:
     """Parse one Turtle file into quads of ``graph`` (the default graph if None).
 
@@ -136,9 +142,7 @@ def parse_turtle(path: Path, graph: ox.NamedNode | None = None, text: str | None
         target = graph if graph is not None else ox.DefaultGraph()
         return [ox.Quad(t.subject, t.predicate, t.object, target) for t in triples]
     except SyntaxError as error:
-        line, column = error.lineno or 0, error.offset or 0
-        message = str(error.msg if hasattr(error, "msg") else error)
-        raise InputError(f"{path}:{line}:{column}: malformed Turtle: {message}") from error
+        raise _malformed(path, error) from error
 
 
 def parse_files(paths: Iterable[Path], graph: ox.NamedNode | None = None,
@@ -151,6 +155,25 @@ def parse_files(paths: Iterable[Path], graph: ox.NamedNode | None = None,
         if index is not None:
             index.add_file(path, text)
     return quads
+
+
+def load_files(store: ox.Store, paths: Iterable[Path], graph: ox.NamedNode,
+               index: SourceIndex | None = None) -> None:
+    """Parse several Turtle files straight into ``graph`` of ``store`` (no Python object per triple,
+    which is what lets a build hold a large graph); record their term locations in ``index`` if given.
+
+    Raises:
+        InputError: as :func:`parse_turtle`; nothing of the malformed file is loaded.
+    """
+    for path in paths:
+        text = read_text(path)
+        try:
+            store.load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(),
+                       to_graph=graph)
+        except SyntaxError as error:
+            raise _malformed(path, error) from error
+        if index is not None:
+            index.add_file(path, text)
 
 
 def turtle_files(folder: Path) -> list[Path]:
