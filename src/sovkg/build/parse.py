@@ -20,7 +20,9 @@ import pyoxigraph as ox
 from sovkg.errors import InputError
 from sovkg.lexical import mask
 
-_PREFIX_DECL = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I)
+# A prefix declaration on a line of a text (``\s`` never crossing a newline).
+_PREFIX_DECL_LINE = re.compile(r"^[^\S\n]*(?:@prefix|PREFIX)[^\S\n]+([A-Za-z][\w.-]*)?:[^\S\n]*<([^>\n]*)>",
+                               re.I | re.M)
 _TERM = re.compile(r"<([^>\s]+)>|(?<![\w\"'])([A-Za-z][\w.-]*)?:((?:[\w-]|\.(?=[\w-]))*)")
 
 
@@ -72,28 +74,46 @@ class SourceIndex:
         self.texts[path] = text.splitlines()
         prefixes: dict[str, str] = {}
         subject: str | None = None
-        masked = mask(text).split("\n")
-        for number, line in enumerate(text.split("\n"), start=1):
-            declared = _PREFIX_DECL.match(line)
-            if declared:
-                prefixes[declared.group(1) or ""] = declared.group(2)
+        # Prefix declarations are read on the raw lines, terms on the masked text; both are found
+        # by one scan of the whole text each, and the line of a match by counting newlines up to it.
+        declarations: list[tuple[int, str, str]] = []
+        line, seen = 1, 0
+        for found in _PREFIX_DECL_LINE.finditer(text):
+            line, seen = line + text.count("\n", seen, found.start()), found.start()
+            declarations.append((line, found.group(1) or "", found.group(2)))
+        declared = {line for line, _, _ in declarations}
+        pending = iter(declarations)
+        upcoming = next(pending, None)
+        masked = mask(text)
+        number, counted, line_start = 1, 0, 0
+        location = Location(path, number)
+        for match in _TERM.finditer(masked):
+            start = match.start()
+            if start >= counted:
+                newlines = masked.count("\n", counted, start)
+                if newlines:
+                    number += newlines
+                    line_start = masked.rfind("\n", counted, start) + 1
+                    location = Location(path, number)
+                counted = start
+            while upcoming is not None and upcoming[0] <= number:
+                prefixes[upcoming[1]] = upcoming[2]
+                upcoming = next(pending, None)
+            if number in declared:
                 continue
-            code = masked[number - 1]
-            for match in _TERM.finditer(code):
-                iri = match.group(1)
-                if iri is None:
-                    namespace = prefixes.get(match.group(2) or "")
-                    if namespace is None:
-                        continue
-                    iri = namespace + match.group(3)
-                location = Location(path, number)
-                self.mentioned.setdefault(iri, []).append(location)
-                # A term at the start of a line begins a description of it.
-                if match.start() == 0:
-                    subject = iri
-                    self.defined.setdefault(iri, location)
-                elif subject is not None:
-                    self.statements.setdefault((subject, iri), []).append(location)
+            iri = match.group(1)
+            if iri is None:
+                namespace = prefixes.get(match.group(2) or "")
+                if namespace is None:
+                    continue
+                iri = namespace + match.group(3)
+            self.mentioned.setdefault(iri, []).append(location)
+            # A term at the start of a line begins a description of it.
+            if start == line_start:
+                subject = iri
+                self.defined.setdefault(iri, location)
+            elif subject is not None:
+                self.statements.setdefault((subject, iri), []).append(location)
 
 
 def read_text(path: Path) -> str:
