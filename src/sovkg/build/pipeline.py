@@ -7,6 +7,7 @@ lock, into a staging folder that replaces the current build in one atomic step
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import shutil
 import time
@@ -25,7 +26,7 @@ from sovkg.errors import ValidationFailed
 from sovkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 from sovkg.project import Project
 from sovkg.store.build import Build, write_failed
-from sovkg.store.embedded import write_store
+from sovkg.store.embedded import StoreLoad
 
 
 class Graphs:
@@ -131,31 +132,21 @@ def _append(target: BinaryIO, part: Path) -> None:
         shutil.copyfileobj(source, target, 1 << 20)
 
 
-def write_outputs(build: Build, graphs: Graphs) -> dict[str, int]:
+def write_outputs(build: Build, graphs: Graphs, store: list[StoreLoad] | None = None) -> dict[str, int]:
     """The graph files of a build: Turtle and N-Triples of each graph, and one TriG of all.
 
     The ontology and the asserted facts are written from the parsed quads (a store would write
     literals in canonical form, ``1.0`` as ``1``), the inferred graph by the store itself. The
     combined files and the TriG are those parts one after the other, which both formats allow.
+    If ``store`` is given, the embedded store starts loading from the TriG as soon as that is
+    written, while the other files are written, and its :class:`StoreLoad` is appended to it.
     """
     inferred = ox.NamedNode(INFERRED_GRAPH)
     turtle, ntriples = ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES
     target = build.folder
     try:
-        target = build.graph_file("asserted", "ttl")
-        ox.serialize(_triples(graphs.facts), target, format=turtle, prefixes=PREFIXES)
-        target = build.graph_file("asserted", "nt")
-        ox.serialize(_triples(graphs.facts), target, format=ntriples)
         target = build.graph_file("inferred", "ttl")
         graphs.store.dump(target, turtle, from_graph=inferred, prefixes=PREFIXES)
-        target = build.graph_file("inferred", "nt")
-        graphs.store.dump(target, ntriples, from_graph=inferred)
-        for suffix, format in (("ttl", turtle), ("nt", ntriples)):
-            target = build.graph_file("combined", suffix)
-            with target.open("wb") as combined:
-                ox.serialize(_triples(graphs.ontology), combined, format=format, prefixes=PREFIXES)
-                _append(combined, build.graph_file("asserted", suffix))
-                _append(combined, build.graph_file("inferred", suffix))
         target = build.trig
         with target.open("wb") as trig:
             ox.serialize(itertools.chain(graphs.ontology, graphs.facts), trig, format=ox.RdfFormat.TRIG,
@@ -164,6 +155,20 @@ def write_outputs(build: Build, graphs: Graphs) -> dict[str, int]:
             trig.write(f"<{INFERRED_GRAPH}> {{\n".encode())
             _append(trig, build.graph_file("inferred", "ttl"))
             trig.write(b"}\n")
+        if store is not None:
+            store.append(StoreLoad(build.store, build.trig))
+        target = build.graph_file("inferred", "nt")
+        graphs.store.dump(target, ntriples, from_graph=inferred)
+        target = build.graph_file("asserted", "ttl")
+        ox.serialize(_triples(graphs.facts), target, format=turtle, prefixes=PREFIXES)
+        target = build.graph_file("asserted", "nt")
+        ox.serialize(_triples(graphs.facts), target, format=ntriples)
+        for suffix, format in (("ttl", turtle), ("nt", ntriples)):
+            target = build.graph_file("combined", suffix)
+            with target.open("wb") as combined:
+                ox.serialize(_triples(graphs.ontology), combined, format=format, prefixes=PREFIXES)
+                _append(combined, build.graph_file("asserted", suffix))
+                _append(combined, build.graph_file("inferred", suffix))
     except OSError as error:
         raise write_failed(target, error) from None
     counts = {"ontology": len(graphs.ontology), "asserted": len(graphs.facts), "inferred": graphs.count(INFERRED_GRAPH)}
@@ -191,12 +196,21 @@ def build(project: Project, reasoner: str = "fast", lock_timeout: float | None =
     if not report.conforms:
         raise ValidationFailed(report, f"the graph does not conform: {len(report.violations)} violation(s); "
                                        "nothing was written and the previous build is still current")
+    graphs.index = SourceIndex()  # only reports needed where terms are written: let it go before writing
     with project.outputs.stage(lock_timeout, on_wait) as staging:
         start = time.perf_counter()
-        with progress.step("write"):
-            counts = write_outputs(staging.build, graphs)
-        with progress.step("store"):
-            write_store(staging.build.store, staging.build.trig)
+        loading: list[StoreLoad] = []
+        try:
+            with progress.step("write"):
+                counts = write_outputs(staging.build, graphs, loading)
+            with progress.step("store"):
+                if not loading:
+                    loading.append(StoreLoad(staging.build.store, staging.build.trig))
+                loading[0].wait()
+        finally:
+            for load in loading:  # never leave a thread writing into a folder being removed
+                with contextlib.suppress(Exception):
+                    load.wait()
         timings["write"] = time.perf_counter() - start
         timings["total"] = time.perf_counter() - total
         manifest = {"reasoner": reasoner, "triples": counts, "quotes_checked": report.quotes_checked,
