@@ -62,8 +62,7 @@ class Graphs:
         """The inferred triples (made from the store on each call if the graphs live in a store)."""
         if self._inferred is not None:
             return self._inferred
-        return [ox.Triple(q.subject, q.predicate, q.object)
-                for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH))]
+        return [q.triple for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH))]
 
     def count(self, graph: str) -> int:
         """The number of triples in one of the graphs, counted inside the store."""
@@ -118,7 +117,7 @@ def check(project: Project, graphs: Graphs, timings: dict[str, float] | None = N
 
 
 def _triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
-    return (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+    return (q.triple for q in quads)
 
 
 def _append(target: BinaryIO, part: Path) -> None:

@@ -260,8 +260,7 @@ def reason_in_store(store: ox.Store, sources: list[ox.NamedNode], inferred: ox.N
 
 
 def inferred_triples(store: ox.Store, inferred: ox.NamedNode) -> list[ox.Triple]:
-    return sorted((ox.Triple(q.subject, q.predicate, q.object)
-                   for q in store.quads_for_pattern(None, None, None, inferred)), key=str)
+    return sorted((q.triple for q in store.quads_for_pattern(None, None, None, inferred)), key=str)
 
 
 def materialise_fast(ontology: list[ox.Quad], facts: list[ox.Quad]) -> list[ox.Triple]:
@@ -274,7 +273,7 @@ def materialise_fast(ontology: list[ox.Quad], facts: list[ox.Quad]) -> list[ox.T
     store.extend(ox.Quad(q.subject, q.predicate, q.object, sources[1]) for q in facts)
     schema = reason_in_store(store, sources, graph)
     inferred = inferred_triples(store, graph)
-    asserted = {ox.Triple(q.subject, q.predicate, q.object) for q in facts}
+    asserted = {q.triple for q in facts}
     return [*inferred, *qualified_dependencies(store, asserted, schema.superproperties)]
 
 
@@ -283,7 +282,7 @@ def materialise_owlrl(ontology: list[ox.Quad], facts: list[ox.Quad]) -> list[ox.
     import owlrl
     from rdflib import Graph, Literal, URIRef
 
-    asserted = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in [*ontology, *facts]),
+    asserted = ox.serialize((q.triple for q in [*ontology, *facts]),
                             format=ox.RdfFormat.N_TRIPLES)
     graph = Graph()
     graph.parse(data=asserted, format="nt")
@@ -301,7 +300,7 @@ def materialise_owlrl(ontology: list[ox.Quad], facts: list[ox.Quad]) -> list[ox.
     store = ox.Store()
     store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in [*ontology, *facts])
     store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in inferred)
-    asserted = {ox.Triple(q.subject, q.predicate, q.object) for q in facts}
+    asserted = {q.triple for q in facts}
     return [*inferred, *qualified_dependencies(store, asserted)]
 
 
@@ -321,7 +320,7 @@ def materialise_in_store(store: ox.Store, ontology: list[ox.Quad], facts: list[o
     :func:`materialise` returns, without making a Python object of each entailed triple."""
     if reasoner == "fast":
         schema = reason_in_store(store, sources, inferred)
-        asserted = {ox.Triple(q.subject, q.predicate, q.object) for q in facts}
+        asserted = {q.triple for q in facts}
         dependencies = qualified_dependencies(store, asserted, schema.superproperties)
         del asserted
         store.extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in dependencies)
