@@ -45,10 +45,13 @@ class Graphs:
         self.index = index
         self._inferred = inferred
         self._store = store
+        self._released = False
 
     @property
     def store(self) -> ox.Store:
         """The store of all three graphs (filled from the lists if the graphs were given as lists)."""
+        if self._released:
+            raise RuntimeError("the graphs' store was released")
         if self._store is None:
             self._store = ox.Store()
             self._store.extend(self.ontology)
@@ -56,6 +59,11 @@ class Graphs:
             graph = ox.NamedNode(INFERRED_GRAPH)
             self._store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in self._inferred or ())
         return self._store
+
+    def release_store(self) -> None:
+        """Let the store go (a build does, once every file is written from it); it is gone for good."""
+        self._store = None
+        self._released = True
 
     @property
     def inferred(self) -> list[ox.Triple]:
@@ -131,14 +139,15 @@ def _append(target: BinaryIO, part: Path) -> None:
         shutil.copyfileobj(source, target, 1 << 20)
 
 
-def write_outputs(build: Build, graphs: Graphs, store: list[StoreLoad] | None = None) -> dict[str, int]:
+def write_outputs(build: Build, graphs: Graphs,
+                  on_dataset: Callable[[Path], None] | None = None) -> dict[str, int]:
     """The graph files of a build: Turtle and N-Triples of each graph, and one TriG of all.
 
     The ontology and the asserted facts are written from the parsed quads (a store would write
     literals in canonical form, ``1.0`` as ``1``), the inferred graph by the store itself. The
     combined files and the TriG are those parts one after the other, which both formats allow.
-    If ``store`` is given, the embedded store starts loading from the TriG as soon as that is
-    written, while the other files are written, and its :class:`StoreLoad` is appended to it.
+    ``on_dataset`` hears of the TriG as soon as it is written, while the other files are still to
+    come; by then the store of ``graphs`` has been read for the last time.
     """
     inferred = ox.NamedNode(INFERRED_GRAPH)
     turtle, ntriples = ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES
@@ -146,6 +155,10 @@ def write_outputs(build: Build, graphs: Graphs, store: list[StoreLoad] | None = 
     try:
         target = build.graph_file("inferred", "ttl")
         graphs.store.dump(target, turtle, from_graph=inferred, prefixes=PREFIXES)
+        target = build.graph_file("inferred", "nt")
+        graphs.store.dump(target, ntriples, from_graph=inferred)
+        counts = {"ontology": len(graphs.ontology), "asserted": len(graphs.facts),
+                  "inferred": graphs.count(INFERRED_GRAPH)}
         target = build.trig
         with target.open("wb") as trig:
             ox.serialize(itertools.chain(graphs.ontology, graphs.facts), trig, format=ox.RdfFormat.TRIG,
@@ -154,10 +167,8 @@ def write_outputs(build: Build, graphs: Graphs, store: list[StoreLoad] | None = 
             trig.write(f"<{INFERRED_GRAPH}> {{\n".encode())
             _append(trig, build.graph_file("inferred", "ttl"))
             trig.write(b"}\n")
-        if store is not None:
-            store.append(StoreLoad(build.store, build.trig))
-        target = build.graph_file("inferred", "nt")
-        graphs.store.dump(target, ntriples, from_graph=inferred)
+        if on_dataset is not None:
+            on_dataset(build.trig)
         target = build.graph_file("asserted", "ttl")
         ox.serialize(_triples(graphs.facts), target, format=turtle, prefixes=PREFIXES)
         target = build.graph_file("asserted", "nt")
@@ -170,7 +181,6 @@ def write_outputs(build: Build, graphs: Graphs, store: list[StoreLoad] | None = 
                 _append(combined, build.graph_file("inferred", suffix))
     except OSError as error:
         raise write_failed(target, error) from None
-    counts = {"ontology": len(graphs.ontology), "asserted": len(graphs.facts), "inferred": graphs.count(INFERRED_GRAPH)}
     return {**counts, "combined": sum(counts.values())}
 
 
@@ -199,12 +209,17 @@ def build(project: Project, reasoner: str = "fast", lock_timeout: float | None =
     with project.outputs.stage(lock_timeout, on_wait) as staging:
         start = time.perf_counter()
         loading: list[StoreLoad] = []
+
+        def load_store(dataset: Path) -> None:
+            # The embedded store loads (in its own code, in a thread) while the other files are
+            # written; the in-memory store, all written out by now, leaves it the memory.
+            loading.append(StoreLoad(staging.build.store, dataset))
+            graphs.release_store()
+
         try:
             with progress.step("write"):
-                counts = write_outputs(staging.build, graphs, loading)
+                counts = write_outputs(staging.build, graphs, load_store)
             with progress.step("store"):
-                if not loading:
-                    loading.append(StoreLoad(staging.build.store, staging.build.trig))
                 loading[0].wait()
         finally:
             for load in loading:  # never leave a thread writing into a folder being removed
