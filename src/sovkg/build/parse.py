@@ -43,7 +43,7 @@ class SourceIndex:
 
     defined: dict[str, Location] = field(default_factory=dict)
     mentioned: dict[str, list[Location]] = field(default_factory=dict)
-    texts: dict[Path, list[str]] = field(default_factory=dict)
+    texts: dict[Path, str] = field(default_factory=dict)  # whole texts: far smaller than their lines
     statements: dict[tuple[str, str], list[Location]] = field(default_factory=dict)
 
     def where_statement(self, subject: str, predicate: str, value: str | None = None) -> Location | None:
@@ -64,14 +64,16 @@ class SourceIndex:
 
     def find_text(self, fragment: str) -> Location | None:
         """The first line, in any indexed file, that contains ``fragment``."""
-        for path, lines in self.texts.items():
-            for number, line in enumerate(lines, start=1):
+        for path, text in self.texts.items():
+            if fragment not in text:
+                continue
+            for number, line in enumerate(text.splitlines(), start=1):
                 if fragment in line:
                     return Location(path, number)
         return None
 
     def add_file(self, path: Path, text: str) -> None:
-        self.texts[path] = text.splitlines()
+        self.texts[path] = text
         prefixes: dict[str, str] = {}
         subject: str | None = None
         # Prefix declarations are read on the raw lines, terms on the masked text; both are found
