@@ -179,25 +179,6 @@ def parse_files(paths: Iterable[Path], graph: ox.NamedNode | None = None,
     return quads
 
 
-def load_files(store: ox.Store, paths: Iterable[Path], graph: ox.NamedNode,
-               index: SourceIndex | None = None) -> None:
-    """Parse several Turtle files straight into ``graph`` of ``store`` (no Python object per triple,
-    which is what lets a build hold a large graph); record their term locations in ``index`` if given.
-
-    Raises:
-        InputError: as :func:`parse_turtle`; nothing of the malformed file is loaded.
-    """
-    for path in paths:
-        text = read_text(path)
-        try:
-            store.load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(),
-                       to_graph=graph)
-        except SyntaxError as error:
-            raise _malformed(path, error) from error
-        if index is not None:
-            index.add_file(path, text)
-
-
 def turtle_files(folder: Path) -> list[Path]:
     """Every ``*.ttl`` under ``folder``, sorted. A sub-folder that cannot be read is an error, never
     skipped: skipping it would build a smaller graph without a word.
