@@ -60,10 +60,12 @@ class Graphs:
             self._store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in self._inferred or ())
         return self._store
 
-    def release_store(self) -> None:
-        """Let the store go (a build does, once every file is written from it); it is gone for good."""
+    def release(self) -> None:
+        """Let the store and the parsed quads go (a build does, once every file is written from
+        them, before the embedded store is loaded); they are gone for good."""
         self._store = None
         self._released = True
+        self.ontology, self.facts = [], []
 
     @property
     def inferred(self) -> list[ox.Triple]:
@@ -146,8 +148,7 @@ def write_outputs(build: Build, graphs: Graphs,
     The ontology and the asserted facts are written from the parsed quads (a store would write
     literals in canonical form, ``1.0`` as ``1``), the inferred graph by the store itself. The
     combined files and the TriG are those parts one after the other, which both formats allow.
-    ``on_dataset`` hears of the TriG as soon as it is written, while the other files are still to
-    come; by then the store of ``graphs`` has been read for the last time.
+    ``on_dataset`` hears of the TriG once every file is written: ``graphs`` is not read after.
     """
     inferred = ox.NamedNode(INFERRED_GRAPH)
     turtle, ntriples = ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES
@@ -167,8 +168,6 @@ def write_outputs(build: Build, graphs: Graphs,
             trig.write(f"<{INFERRED_GRAPH}> {{\n".encode())
             _append(trig, build.graph_file("inferred", "ttl"))
             trig.write(b"}\n")
-        if on_dataset is not None:
-            on_dataset(build.trig)
         target = build.graph_file("asserted", "ttl")
         ox.serialize(_triples(graphs.facts), target, format=turtle, prefixes=PREFIXES)
         target = build.graph_file("asserted", "nt")
@@ -179,6 +178,8 @@ def write_outputs(build: Build, graphs: Graphs,
                 ox.serialize(_triples(graphs.ontology), combined, format=format, prefixes=PREFIXES)
                 _append(combined, build.graph_file("asserted", suffix))
                 _append(combined, build.graph_file("inferred", suffix))
+        if on_dataset is not None:
+            on_dataset(build.trig)
     except OSError as error:
         raise write_failed(target, error) from None
     return {**counts, "combined": sum(counts.values())}
@@ -211,10 +212,9 @@ def build(project: Project, reasoner: str = "fast", lock_timeout: float | None =
         loading: list[StoreLoad] = []
 
         def load_store(dataset: Path) -> None:
-            # The embedded store loads (in its own code, in a thread) while the other files are
-            # written; the in-memory store, all written out by now, leaves it the memory.
+            # Everything is written out: the graphs leave their memory to the embedded store's loading.
+            graphs.release()
             loading.append(StoreLoad(staging.build.store, dataset))
-            graphs.release_store()
 
         try:
             with progress.step("write"):
