@@ -10,36 +10,34 @@ from __future__ import annotations
 
 import re
 
-_IRI = re.compile(r"<[^\s<>\"{}|^`\\]*>")
+# One token that may hide syntax: an IRI, a comment to the end of its line, or a string. In a
+# string an escape skips the character after its backslash (even a newline); a short string also
+# ends at the end of its line, unterminated (the newline is part of it); an unclosed string runs to
+# the end of the text.
+_TOKEN = re.compile(r"""
+    (?P<iri> <[^\s<>"{}|^`\\]*> )
+  | \#[^\n]*
+  | \"\"\" (?:[^"\\]|\\.|"(?!""))*+ (?:\"\"\"|\\?\Z)
+  | ''' (?:[^'\\]|\\.|'(?!''))*+ (?:'''|\\?\Z)
+  | " (?:[^"\\\n]|\\.)*+ (?:"|\n|\\?\Z)
+  | ' (?:[^'\\\n]|\\.)*+ (?:'|\n|\\?\Z)
+""", re.S | re.X)
+
+
+def _blank(token: str) -> str:
+    """Spaces for every character of ``token`` except its newlines."""
+    if "\n" not in token:
+        return " " * len(token)
+    return "\n".join(" " * len(part) for part in token.split("\n"))
+
+
+def _blank_unless_iri(match: re.Match[str]) -> str:
+    return match[0] if match.lastgroup == "iri" else _blank(match[0])
 
 
 def mask(text: str, blank_iris: bool = False) -> str:
     """``text`` with comments and string literals replaced by spaces (newlines kept, so lines and
     columns stay where they were); IRIs in ``<...>`` kept, or blanked too if ``blank_iris``."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char == "#":
-            end = text.find("\n", i)
-            end = n if end < 0 else end
-            out.append(" " * (end - i))
-            i = end
-        elif char in "\"'":
-            quote = char * 3 if text.startswith(char * 3, i) else char
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                if len(quote) == 1 and text[j] == "\n":
-                    break  # an unterminated short string ends at the line's end
-                j += 2 if text[j] == "\\" else 1
-            end = min(j + len(quote), n)
-            out.append("".join(c if c == "\n" else " " for c in text[i:end]))
-            i = end
-        elif char == "<" and (match := _IRI.match(text, i)):
-            iri = match.group(0)
-            out.append(" " * len(iri) if blank_iris else iri)
-            i = match.end()
-        else:
-            out.append(char)
-            i += 1
-    return "".join(out)
+    # The scan goes left to right, so a ``#`` or quote inside an IRI, or a ``<`` inside a string,
+    # is part of the token that holds it.
+    return _TOKEN.sub(lambda m: _blank(m[0]) if blank_iris else _blank_unless_iri(m), text)

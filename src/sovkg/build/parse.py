@@ -20,7 +20,9 @@ import pyoxigraph as ox
 from sovkg.errors import InputError
 from sovkg.lexical import mask
 
-_PREFIX_DECL = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I)
+# A prefix declaration on a line of a text (``\s`` never crossing a newline).
+_PREFIX_DECL_LINE = re.compile(r"^[^\S\n]*(?:@prefix|PREFIX)[^\S\n]+([A-Za-z][\w.-]*)?:[^\S\n]*<([^>\n]*)>",
+                               re.I | re.M)
 _TERM = re.compile(r"<([^>\s]+)>|(?<![\w\"'])([A-Za-z][\w.-]*)?:((?:[\w-]|\.(?=[\w-]))*)")
 
 
@@ -41,7 +43,7 @@ class SourceIndex:
 
     defined: dict[str, Location] = field(default_factory=dict)
     mentioned: dict[str, list[Location]] = field(default_factory=dict)
-    texts: dict[Path, list[str]] = field(default_factory=dict)
+    texts: dict[Path, str] = field(default_factory=dict)  # whole texts: far smaller than their lines
     statements: dict[tuple[str, str], list[Location]] = field(default_factory=dict)
 
     def where_statement(self, subject: str, predicate: str, value: str | None = None) -> Location | None:
@@ -62,38 +64,58 @@ class SourceIndex:
 
     def find_text(self, fragment: str) -> Location | None:
         """The first line, in any indexed file, that contains ``fragment``."""
-        for path, lines in self.texts.items():
-            for number, line in enumerate(lines, start=1):
+        for path, text in self.texts.items():
+            if fragment not in text:
+                continue
+            for number, line in enumerate(text.splitlines(), start=1):
                 if fragment in line:
                     return Location(path, number)
         return None
 
     def add_file(self, path: Path, text: str) -> None:
-        self.texts[path] = text.splitlines()
+        self.texts[path] = text
         prefixes: dict[str, str] = {}
         subject: str | None = None
-        masked = mask(text).split("\n")
-        for number, line in enumerate(text.split("\n"), start=1):
-            declared = _PREFIX_DECL.match(line)
-            if declared:
-                prefixes[declared.group(1) or ""] = declared.group(2)
+        # Prefix declarations are read on the raw lines, terms on the masked text; both are found
+        # by one scan of the whole text each, and the line of a match by counting newlines up to it.
+        declarations: list[tuple[int, str, str]] = []
+        line, seen = 1, 0
+        for found in _PREFIX_DECL_LINE.finditer(text):
+            line, seen = line + text.count("\n", seen, found.start()), found.start()
+            declarations.append((line, found.group(1) or "", found.group(2)))
+        declared = {line for line, _, _ in declarations}
+        pending = iter(declarations)
+        upcoming = next(pending, None)
+        masked = mask(text)
+        number, counted, line_start = 1, 0, 0
+        location = Location(path, number)
+        for match in _TERM.finditer(masked):
+            start = match.start()
+            if start >= counted:
+                newlines = masked.count("\n", counted, start)
+                if newlines:
+                    number += newlines
+                    line_start = masked.rfind("\n", counted, start) + 1
+                    location = Location(path, number)
+                counted = start
+            while upcoming is not None and upcoming[0] <= number:
+                prefixes[upcoming[1]] = upcoming[2]
+                upcoming = next(pending, None)
+            if number in declared:
                 continue
-            code = masked[number - 1]
-            for match in _TERM.finditer(code):
-                iri = match.group(1)
-                if iri is None:
-                    namespace = prefixes.get(match.group(2) or "")
-                    if namespace is None:
-                        continue
-                    iri = namespace + match.group(3)
-                location = Location(path, number)
-                self.mentioned.setdefault(iri, []).append(location)
-                # A term at the start of a line begins a description of it.
-                if match.start() == 0:
-                    subject = iri
-                    self.defined.setdefault(iri, location)
-                elif subject is not None:
-                    self.statements.setdefault((subject, iri), []).append(location)
+            iri = match.group(1)
+            if iri is None:
+                namespace = prefixes.get(match.group(2) or "")
+                if namespace is None:
+                    continue
+                iri = namespace + match.group(3)
+            self.mentioned.setdefault(iri, []).append(location)
+            # A term at the start of a line begins a description of it.
+            if start == line_start:
+                subject = iri
+                self.defined.setdefault(iri, location)
+            elif subject is not None:
+                self.statements.setdefault((subject, iri), []).append(location)
 
 
 def read_text(path: Path) -> str:
@@ -122,6 +144,12 @@ def read_text(path: Path) -> str:
                          "save the file as UTF-8") from None
 
 
+def _malformed(path: Path, error: SyntaxError) -> InputError:
+    line, column = error.lineno or 0, error.offset or 0
+    message = str(error.msg if hasattr(error, "msg") else error)
+    return InputError(f"{path}:{line}:{column}: malformed Turtle: {message}")
+
+
 def parse_turtle(path: Path, graph: ox.NamedNode | None = None, text: str | None = None) -> list[ox.Quad]:
     """Parse one Turtle file into quads of ``graph`` (the default graph if None).
 
@@ -136,9 +164,7 @@ def parse_turtle(path: Path, graph: ox.NamedNode | None = None, text: str | None
         target = graph if graph is not None else ox.DefaultGraph()
         return [ox.Quad(t.subject, t.predicate, t.object, target) for t in triples]
     except SyntaxError as error:
-        line, column = error.lineno or 0, error.offset or 0
-        message = str(error.msg if hasattr(error, "msg") else error)
-        raise InputError(f"{path}:{line}:{column}: malformed Turtle: {message}") from error
+        raise _malformed(path, error) from error
 
 
 def parse_files(paths: Iterable[Path], graph: ox.NamedNode | None = None,

@@ -218,15 +218,20 @@ def _checks(store: ox.Store, check_files: Iterable[Path], describer: _Describer)
     return violations
 
 
-def validate(ontology: list[ox.Quad], facts: list[ox.Quad], inferred: list[ox.Triple],
+def validate(ontology: list[ox.Quad], facts: list[ox.Quad], inferred: list[ox.Triple] | None,
              index: SourceIndex, shape_files: list[Path], check_files: list[Path],
              sources: list[Path], query_files: list[Path] | None = None,
-             validator: str = "fast") -> Report:
-    """Run every rule on the built graph and gather what is broken."""
-    store = ox.Store()
-    store.extend([*ontology, *facts])
-    graph = ox.NamedNode(INFERRED_GRAPH)
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in inferred)
+             validator: str = "fast", store: ox.Store | None = None) -> Report:
+    """Run every rule on the built graph and gather what is broken.
+
+    ``store``, if given, already holds the ontology, the facts and the inferred triples in their
+    graphs (it is only read), and ``inferred`` is not needed; else one is filled from the lists.
+    """
+    if store is None:
+        store = ox.Store()
+        store.extend([*ontology, *facts])
+        graph = ox.NamedNode(INFERRED_GRAPH)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in inferred or ())
     describer = _Describer(store, index)
     report = Report(sources=list(sources))
     for term in undeclared_terms(ontology, facts, index):
