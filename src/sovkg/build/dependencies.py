@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import deque
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 
@@ -41,14 +42,14 @@ def _iri(name: str) -> ox.NamedNode:
     return ox.NamedNode(SOV_IRI + name)
 
 
-def qualified_dependencies(store: ox.Store, asserted: set[ox.Triple] | None = None,
+def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None = None,
                            superproperties: dict[str, set[str]] | None = None) -> list[ox.Triple]:
     """The qualified dependency triples of every project, read from a store holding the asserted,
     ontology and inferred triples (graph names ignored).
 
     Args:
-        asserted: the asserted triples, whose links count as direct for ``sov:pathLength``; if
-            None, no path lengths are given.
+        asserted: the asserted triples (read once, so a generator will do), whose links count as
+            direct for ``sov:pathLength``; if None, no path lengths are given.
         superproperties: the closed sub-property hierarchy; read from the store if None.
     """
     depends_on = _iri("dependsOn")
