@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -43,13 +44,13 @@ def declared_terms(ontology: list[ox.Quad]) -> set[str]:
 
 def undeclared_terms(ontology: list[ox.Quad], facts: list[ox.Quad], index: SourceIndex) -> list[UndeclaredTerm]:
     declared = declared_terms(ontology)
-    used: set[str] = set()
-    for quad in facts:
-        for term in (quad.subject, quad.predicate, quad.object):
-            if isinstance(term, ox.NamedNode) and term.value.startswith(SOV_IRI):
-                used.add(term.value)
-            elif isinstance(term, ox.Literal) and term.datatype.value.startswith(SOV_IRI):
-                used.add(term.datatype.value)
+    # The distinct terms first, gathered in the store's own code: a term recurs in many facts.
+    terms: set[object] = set()
+    for position in ("subject", "predicate", "object"):
+        terms.update(map(attrgetter(position), facts))
+    datatypes = {term.datatype for term in terms if isinstance(term, ox.Literal)}
+    used = {term.value for term in (*terms, *datatypes)
+            if isinstance(term, ox.NamedNode) and term.value.startswith(SOV_IRI)}
     problems = []
     for iri in sorted(used - declared):
         close = difflib.get_close_matches(iri, declared, n=1, cutoff=0.6)
