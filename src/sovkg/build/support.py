@@ -202,7 +202,10 @@ def _renders(literal: ox.Literal, quotes: Iterable[str], dates: Callable[[str], 
              numbers: Callable[[str], set[float]]) -> bool:
     if literal.datatype.value in _DATES:
         return any(literal.value in dates(q) for q in quotes)
-    value = float(literal.value)
+    try:
+        value = float(literal.value)
+    except ValueError:
+        return False  # an ill-typed number ("x"^^xsd:decimal), which the datatype shape reports too
     return any(abs(value - found) <= 1e-9 * max(abs(value), 1.0) for q in quotes for found in numbers(q))
 
 
