@@ -55,6 +55,7 @@ RULE_LOCATORS = "support: a repeated quote carries a locator"
 _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger",
                               "positiveInteger")}
 _DATES = {XSD + t for t in ("gYear", "gYearMonth", "date")}
+_NUMBERS_AND_DATES = _NUMERIC | _DATES
 _NAME_PROPERTIES = (RDFS_LABEL, SKOS + "altLabel", SKOS + "hiddenLabel")
 _HAS_EVIDENCE, _QUOTE, _SOURCE, _LOCATOR = str(SOV.hasEvidence), str(SOV.quote), str(SOV.source), str(SOV.locator)
 _SUPPORTS, _KIND, _NOTE = str(SOV.supports), str(SOV.provenanceKind), str(SOV.note)
@@ -92,7 +93,7 @@ class SupportSummary:
         self.allowed.append({"rule": reason, "node": getattr(node, "value", str(node)), "path": path, "value": value})
 
 
-@dataclass
+@dataclass(slots=True)
 class _Evidence:
     node: ox.BlankNode | ox.NamedNode
     quotes: list[str] = field(default_factory=list)
@@ -102,6 +103,7 @@ class _Evidence:
     kind: str | None = None
     note: str | None = None
     normal: list[str] = field(default_factory=list)  # the quotes in normal form
+    lowered: list[str | None] = field(default_factory=list)  # and in lower case (see _lowered)
 
 
 # ---------------------------------------------------------------- numbers in text
@@ -136,14 +138,22 @@ def _normal(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _plain(text: str) -> str:
-    """Quote text made easy to read numbers from: code's ``280_000`` becomes ``280000``."""
-    text = re.sub(r"(?<=\d)_(?=\d)", "", _normal(text))
-    return text.replace("_", " ")
+    return _plain_form(_normal(text))
+
+
+def _plain_form(normal: str) -> str:
+    """Normalised quote text made easy to read numbers from: code's ``280_000`` becomes ``280000``."""
+    if "_" not in normal:
+        return normal
+    return re.sub(r"(?<=\d)_(?=\d)", "", normal).replace("_", " ")
 
 
 def numbers_in(text: str) -> set[float]:
     """Every value a text renders: as written, scaled by its unit word, and percentages as fractions."""
-    text = _plain(text)
+    return _numbers(_plain(text))
+
+
+def _numbers(text: str) -> set[float]:
     found: set[float] = set()
     for match in _FIGURE.finditer(text):
         unit = (match.group(5) or "").lower()
@@ -174,7 +184,10 @@ def numbers_in(text: str) -> set[float]:
 
 def dates_in(text: str) -> set[str]:
     """Every year, year-month and date a text renders, in ISO form (2024, 2024-10, 2024-10-01)."""
-    text = _plain(text)
+    return _dates(_plain(text))
+
+
+def _dates(text: str) -> set[str]:
     found: set[str] = set()
     for match in _MONTH_YEAR.finditer(text):
         month = f"{match.group(3)}-{_MONTHS[match.group(1).lower()]:02d}"
@@ -220,14 +233,24 @@ _FOLD_HAZARD = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 def _names(text: str, form: str, name: str) -> bool:
-    """:func:`names` on a normalised quote and the normalised name ``form`` of ``name``.
+    """:func:`names` on a normalised quote and the normalised name ``form`` of ``name``."""
+    return _mentions(text, _lowered(text), form, form.lower() if form.isascii() else None, name)
 
-    An ASCII name is looked for with ``str.find`` on the lower-cased quote, its word boundaries
+
+def _lowered(text: str) -> str | None:
+    """A normalised quote in lower case, for :func:`_mentions`; None where case folding could match
+    a character outside ASCII to an ASCII letter, or change the text's length."""
+    return None if _FOLD_HAZARD.search(text) else text.lower()
+
+
+def _mentions(text: str, lowered: str | None, form: str, word: str | None, name: str) -> bool:
+    """:func:`names`, given the quote's :func:`_lowered` form and an ASCII name's lower case ``word``.
+
+    An ASCII name is looked for with ``str.find`` in the lower-cased quote, its word boundaries
     checked as the pattern does: compiling a pattern per name cost a millisecond each, and a large
     graph has tens of thousands of names. Other names use the pattern.
     """
-    if form and form.isascii() and not _FOLD_HAZARD.search(text):
-        lowered, word = text.lower(), form.lower()
+    if word and lowered is not None:
         start = lowered.find(word)
         while start != -1:
             if (start == 0 or not _is_word(text[start - 1])) and _ends_name(text, start + len(word)):
@@ -243,9 +266,11 @@ def _is_word(char: str) -> bool:
 
 def _ends_name(text: str, end: int) -> bool:
     """Whether a name ending at ``end`` ends a word, after an optional "'s" or "s" (the pattern's tail)."""
-    rest = text[end:end + 3]
-    return any(rest[:len(tail)].lower() == tail and (len(rest) <= len(tail) or not _is_word(rest[len(tail)]))
-               for tail in ("'s", "s", ""))
+    if end >= len(text) or not _is_word(text[end]):
+        return True
+    if text[end] in "sS":
+        return end + 1 == len(text) or not _is_word(text[end + 1])
+    return False  # "'s" starts with a non-word character, so the first test took it
 
 
 @lru_cache(maxsize=4096)
@@ -277,10 +302,13 @@ class _Facts:
         # Who wrote each source, and each named source's file names, read in the same pass.
         self.authors: dict[str, set[str]] = {}
         self.files: dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]] = {}
+        self.evidence_nodes: dict[object, list[ox.NamedNode | ox.BlankNode | ox.Literal]] = {}
         for quad in facts:
             subject, predicate, value = quad.subject, quad.predicate.value, quad.object
             self.by_subject[subject].append((predicate, value))
-            if predicate == DCTERMS_CREATOR:
+            if predicate == _HAS_EVIDENCE:
+                self.evidence_nodes.setdefault(subject, []).append(value)
+            elif predicate == DCTERMS_CREATOR:
                 self.authors.setdefault(subject.value, set()).add(value.value)
             elif predicate == _FILE_NAME and isinstance(subject, ox.NamedNode):
                 self.files.setdefault(subject.value, []).append(value)
@@ -290,7 +318,7 @@ class _Facts:
         self._covers: dict[str, set[str]] = {}
         self._entity: dict[ox.NamedNode, bool] = {}
         self._names: dict[ox.NamedNode, set[str]] = {}
-        self._forms: dict[ox.NamedNode, list[tuple[str, str]]] = {}
+        self._forms: dict[ox.NamedNode, list[tuple[str, str | None, str]]] = {}
         self._normal: dict[str, str] = {}
         self._numbers: dict[str, set[float]] = {}
         self._dates: dict[str, set[str]] = {}
@@ -301,12 +329,12 @@ class _Facts:
     def evidence(self, node: ox.NamedNode | ox.BlankNode) -> list[_Evidence]:
         found = self._evidence.get(node)
         if found is None:
-            found = self._evidence[node] = self._read_evidence(node)
+            found = self._evidence[node] = self._read_evidence(node) if node in self.evidence_nodes else []
         return found
 
     def _read_evidence(self, node: ox.NamedNode | ox.BlankNode) -> list[_Evidence]:
         found = []
-        for node_e in self.values(node, _HAS_EVIDENCE):
+        for node_e in self.evidence_nodes[node]:
             if isinstance(node_e, ox.Literal):
                 continue
             evidence = _Evidence(node_e)
@@ -324,6 +352,7 @@ class _Facts:
                 elif predicate == _NOTE:
                     evidence.note = value.value
             evidence.normal = [self.normal(q) for q in evidence.quotes]
+            evidence.lowered = [_lowered(q) for q in evidence.normal]
             found.append(evidence)
         return found
 
@@ -336,13 +365,13 @@ class _Facts:
     def numbers(self, quote: str) -> set[float]:
         found = self._numbers.get(quote)
         if found is None:
-            found = self._numbers[quote] = numbers_in(quote)
+            found = self._numbers[quote] = _numbers(_plain_form(self.normal(quote)))
         return found
 
     def dates(self, quote: str) -> set[str]:
         found = self._dates.get(quote)
         if found is None:
-            found = self._dates[quote] = dates_in(quote)
+            found = self._dates[quote] = _dates(_plain_form(self.normal(quote)))
         return found
 
     def covering(self, evidence: list[_Evidence], predicate: str) -> list[_Evidence]:
@@ -374,11 +403,14 @@ class _Facts:
                     forms |= name_forms(label.value)
         return forms
 
-    def name_forms_of(self, node: ox.NamedNode) -> list[tuple[str, str]]:
-        """Each of a node's names in normal form, beside the name as written."""
+    def name_forms_of(self, node: ox.NamedNode) -> list[tuple[str, str | None, str]]:
+        """Each of a node's names in normal form, in lower case if ASCII, and as written."""
         forms = self._forms.get(node)
         if forms is None:
-            forms = self._forms[node] = [(self.normal(name), name) for name in self.names_of(node)]
+            forms = self._forms[node] = []
+            for name in self.names_of(node):
+                form = self.normal(name)
+                forms.append((form, form.lower() if form.isascii() else None, name))
         return forms
 
 
@@ -425,25 +457,33 @@ def check_support(ontology: list[ox.Quad], facts: list[ox.Quad],
         The summary (facts checked per rule, exceptions allowed, warnings) and the problems found.
     """
     with _collector_paused():
-        index = _Facts(ontology, facts)
-        summary = SupportSummary()
-        problems: list[SupportProblem] = []
-        for node in list(index.by_subject):
-            evidence = index.evidence(node)
-            if not evidence:
-                continue
-            for predicate, value in index.by_subject[node]:
-                if isinstance(value, ox.Literal) and (value.datatype.value in _NUMERIC
-                                                      or value.datatype.value in _DATES):
+        # the index is freed before the collector resumes, which then has little to look at
+        return _check_support(ontology, facts, sources)
+
+
+def _check_support(ontology: list[ox.Quad], facts: list[ox.Quad],
+                   sources: Sequence[Path]) -> tuple[SupportSummary, list[SupportProblem]]:
+    index = _Facts(ontology, facts)
+    summary = SupportSummary()
+    problems: list[SupportProblem] = []
+    for node, pairs in index.by_subject.items():
+        if node not in index.evidence_nodes:
+            continue
+        evidence = index.evidence(node)
+        if not evidence:
+            continue
+        for predicate, value in pairs:
+            if isinstance(value, ox.Literal):
+                if value.datatype.value in _NUMBERS_AND_DATES:
                     problems.extend(_check_number(index, summary, node, predicate, value, evidence))
-                elif isinstance(value, ox.NamedNode) and predicate not in (RDF_TYPE, _HAS_EVIDENCE) \
-                        and index.is_entity(value):
-                    problems.extend(_check_link(index, summary, index.authors, node, predicate, value, evidence))
-        if not sources:
-            summary.warnings.append(f"rule skipped: {RULE_LOCATORS}: no sources folder found (set SOVKG_SOURCES)")
-        else:
-            problems.extend(_check_locators(index, summary, sources))
-        return summary, problems
+            elif isinstance(value, ox.NamedNode) and predicate not in (RDF_TYPE, _HAS_EVIDENCE) \
+                    and index.is_entity(value):
+                problems.extend(_check_link(index, summary, index.authors, node, predicate, value, evidence))
+    if not sources:
+        summary.warnings.append(f"rule skipped: {RULE_LOCATORS}: no sources folder found (set SOVKG_SOURCES)")
+    else:
+        problems.extend(_check_locators(index, summary, sources))
+    return summary, problems
 
 
 def _check_number(index: _Facts, summary: SupportSummary, node: ox.NamedNode | ox.BlankNode, predicate: str,
@@ -470,8 +510,10 @@ def _check_link(index: _Facts, summary: SupportSummary, authors: dict[str, set[s
     if any(e.kind in _UNNAMED_LINK_KINDS for e in covering):
         return []
     forms = index.name_forms_of(target)
-    if any(_names(q, form, name) for e in covering for q in e.normal for form, name in forms):
-        return []
+    for e in covering:
+        for text, lowered in zip(e.normal, e.lowered, strict=True):
+            if any(_mentions(text, lowered, form, word, name) for form, word, name in forms):
+                return []
     target_names = index.names_of(target)
     own = {q for e in index.evidence(target) for q in e.normal}
     if own & {q for e in covering for q in e.normal}:
@@ -491,7 +533,9 @@ def _check_locators(index: _Facts, summary: SupportSummary, sources: Sequence[Pa
     problems = []
     paths: dict[str, Path | None] = {}  # each file name looked up once, not once per quote
     texts: dict[Path, str] = {}
-    for node in list(index.by_subject):
+    for node in index.by_subject:
+        if node not in index.evidence_nodes:
+            continue
         for evidence in index.evidence(node):
             if not evidence.quotes or evidence.source is None:
                 continue
