@@ -9,13 +9,11 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from operator import attrgetter
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from sovkg.build.parse import Location, SourceIndex
-from sovkg.build.support import collector_paused
 from sovkg.namespaces import RDF_TYPE, SOV_IRI
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -45,15 +43,13 @@ def declared_terms(ontology: list[ox.Quad]) -> set[str]:
 
 def undeclared_terms(ontology: list[ox.Quad], facts: list[ox.Quad], index: SourceIndex) -> list[UndeclaredTerm]:
     declared = declared_terms(ontology)
-    # The distinct terms first, gathered without a Python loop: a term recurs in many facts.
-    with collector_paused():
-        terms: set[object] = set()
-        for position in ("subject", "predicate", "object"):
-            terms.update(map(attrgetter(position), facts))
-        datatypes = {term.datatype for term in terms if isinstance(term, ox.Literal)}
-        used = {term.value for term in (*terms, *datatypes)
-                if isinstance(term, ox.NamedNode) and term.value.startswith(SOV_IRI)}
-        del terms, datatypes  # freed before the collector resumes
+    used: set[str] = set()
+    for quad in facts:
+        for term in (quad.subject, quad.predicate, quad.object):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(SOV_IRI):
+                used.add(term.value)
+            elif isinstance(term, ox.Literal) and term.datatype.value.startswith(SOV_IRI):
+                used.add(term.datatype.value)
     problems = []
     for iri in sorted(used - declared):
         close = difflib.get_close_matches(iri, declared, n=1, cutoff=0.6)
