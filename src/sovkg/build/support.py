@@ -434,8 +434,8 @@ def _closure(ontology: list[ox.Quad], predicate: str) -> dict[str, set[str]]:
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while a check makes many objects that outlive a moment.
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while the rules make many objects that outlive a moment.
 
     None of them forms a cycle, yet each full pass of the collector walks every object alive, the
     millions of parsed quads included: at a million triples those passes cost seconds.
@@ -456,7 +456,7 @@ def check_support(ontology: list[ox.Quad], facts: list[ox.Quad],
     Returns:
         The summary (facts checked per rule, exceptions allowed, warnings) and the problems found.
     """
-    with collector_paused():
+    with _collector_paused():
         # the index is freed before the collector resumes, which then has little to look at
         return _check_support(ontology, facts, sources)
 
