@@ -7,6 +7,8 @@ invalid one asserting the exact violation; then the rules on the real graph, and
 from __future__ import annotations
 
 import json
+import random
+import re
 import shutil
 from pathlib import Path
 
@@ -23,8 +25,10 @@ from sovkg.build.support import (
     name_forms,
     names,
     numbers_in,
+    renders,
 )
 from sovkg.project import Project
+from sovkg.sources.quotes import normalise
 
 from .conftest import FIXTURES, ROOT, Runner, copy_project
 
@@ -86,6 +90,29 @@ def test_names_are_whole_words_and_a_label_s_parenthesis_counts() -> None:
     assert names("trained on H800s (restricted", "H800")
     assert names("Digital Realty (U.S.-based data center company)", "U.S.")
     assert not names("a focus on chips", "US")
+
+
+def test_names_agrees_with_its_pattern_on_random_text() -> None:
+    """The search without a compiled pattern finds exactly what the pattern finds, case folding,
+    plurals, possessives and the non-ASCII letters that fold to ASCII ones included."""
+    rng = random.Random(1)
+    alphabet = "aAbBsSiIkK' _-.1é\u0130\u0131\u017f\u212a(ß"
+    found = 0
+    for _ in range(20_000):
+        name = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3)))
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        tail = rng.choice(["", "s", "'s", "S", "'S", "'x", "sx", "_", "\u017f"])
+        text = text[:4] + name + tail + text[4:] if rng.random() < 0.7 else text
+        pattern = re.compile(r"(?<!\w)" + re.escape(normalise(name)) + r"(?:'?s)?(?!\w)", re.IGNORECASE)
+        expected = pattern.search(normalise(text)) is not None
+        assert names(text, name) == expected, (text, name)
+        found += expected
+    assert found > 2_000  # both outcomes well represented
+
+
+def test_an_ill_typed_number_is_not_rendered_rather_than_a_crash() -> None:
+    literal = ox.Literal("x", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))
+    assert not renders(literal, ["x marks the spot"])
 
 
 # ---------------------------------------------------------------- fixtures: exact violations

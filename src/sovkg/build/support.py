@@ -28,9 +28,11 @@ parsing numbers out of prose is hand-written because no library reads "$7.4 mill
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -53,9 +55,11 @@ RULE_LOCATORS = "support: a repeated quote carries a locator"
 _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger",
                               "positiveInteger")}
 _DATES = {XSD + t for t in ("gYear", "gYearMonth", "date")}
+_NUMBERS_AND_DATES = _NUMERIC | _DATES
 _NAME_PROPERTIES = (RDFS_LABEL, SKOS + "altLabel", SKOS + "hiddenLabel")
 _HAS_EVIDENCE, _QUOTE, _SOURCE, _LOCATOR = str(SOV.hasEvidence), str(SOV.quote), str(SOV.source), str(SOV.locator)
 _SUPPORTS, _KIND, _NOTE = str(SOV.supports), str(SOV.provenanceKind), str(SOV.note)
+_FILE_NAME = str(SOV.fileName)
 # Links that tie a node to its own qualified facts, evidence or ontology terms are not claims
 # about a named entity, so the link rule does not look at them.
 _NOT_ENTITY_CLASSES = (str(SOV.QualifiedFact), str(SOV.SourceDocument), str(SOV.Evidence))
@@ -89,7 +93,7 @@ class SupportSummary:
         self.allowed.append({"rule": reason, "node": getattr(node, "value", str(node)), "path": path, "value": value})
 
 
-@dataclass
+@dataclass(slots=True)
 class _Evidence:
     node: ox.BlankNode | ox.NamedNode
     quotes: list[str] = field(default_factory=list)
@@ -98,6 +102,8 @@ class _Evidence:
     supports: set[str] = field(default_factory=set)
     kind: str | None = None
     note: str | None = None
+    normal: list[str] = field(default_factory=list)  # the quotes in normal form
+    lowered: list[str | None] = field(default_factory=list)  # and in lower case (see _lowered)
 
 
 # ---------------------------------------------------------------- numbers in text
@@ -132,14 +138,22 @@ def _normal(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _plain(text: str) -> str:
-    """Quote text made easy to read numbers from: code's ``280_000`` becomes ``280000``."""
-    text = re.sub(r"(?<=\d)_(?=\d)", "", _normal(text))
-    return text.replace("_", " ")
+    return _plain_form(_normal(text))
+
+
+def _plain_form(normal: str) -> str:
+    """Normalised quote text made easy to read numbers from: code's ``280_000`` becomes ``280000``."""
+    if "_" not in normal:
+        return normal
+    return re.sub(r"(?<=\d)_(?=\d)", "", normal).replace("_", " ")
 
 
 def numbers_in(text: str) -> set[float]:
     """Every value a text renders: as written, scaled by its unit word, and percentages as fractions."""
-    text = _plain(text)
+    return _numbers(_plain(text))
+
+
+def _numbers(text: str) -> set[float]:
     found: set[float] = set()
     for match in _FIGURE.finditer(text):
         unit = (match.group(5) or "").lower()
@@ -170,7 +184,10 @@ def numbers_in(text: str) -> set[float]:
 
 def dates_in(text: str) -> set[str]:
     """Every year, year-month and date a text renders, in ISO form (2024, 2024-10, 2024-10-01)."""
-    text = _plain(text)
+    return _dates(_plain(text))
+
+
+def _dates(text: str) -> set[str]:
     found: set[str] = set()
     for match in _MONTH_YEAR.finditer(text):
         month = f"{match.group(3)}-{_MONTHS[match.group(1).lower()]:02d}"
@@ -191,16 +208,69 @@ def dates_in(text: str) -> set[str]:
 
 def renders(literal: ox.Literal, quotes: Iterable[str]) -> bool:
     """Whether any quote renders the literal's number or date."""
-    datatype = literal.datatype.value
-    if datatype in _DATES:
-        return any(literal.value in dates_in(q) for q in quotes)
-    value = float(literal.value)
-    return any(abs(value - found) <= 1e-9 * max(abs(value), 1.0) for q in quotes for found in numbers_in(q))
+    return _renders(literal, quotes, dates_in, numbers_in)
+
+
+def _renders(literal: ox.Literal, quotes: Iterable[str], dates: Callable[[str], set[str]],
+             numbers: Callable[[str], set[float]]) -> bool:
+    if literal.datatype.value in _DATES:
+        return any(literal.value in dates(q) for q in quotes)
+    try:
+        value = float(literal.value)
+    except ValueError:
+        return False  # an ill-typed number ("x"^^xsd:decimal), which the datatype shape reports too
+    return any(abs(value - found) <= 1e-9 * max(abs(value), 1.0) for q in quotes for found in numbers(q))
 
 
 def names(quote: str, name: str) -> bool:
     """Whether a quote names something, case aside, as whole words (a plural or possessive too)."""
-    return _name_pattern(name).search(_normal(quote)) is not None
+    return _names(_normal(quote), _normal(name), name)
+
+
+# The characters outside ASCII that re's IGNORECASE matches to an ASCII letter (İ, ı, ſ and the
+# Kelvin sign); İ is also the one character whose lower case is longer than itself.
+_FOLD_HAZARD = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _names(text: str, form: str, name: str) -> bool:
+    """:func:`names` on a normalised quote and the normalised name ``form`` of ``name``."""
+    return _mentions(text, _lowered(text), form, form.lower() if form.isascii() else None, name)
+
+
+def _lowered(text: str) -> str | None:
+    """A normalised quote in lower case, for :func:`_mentions`; None where case folding could match
+    a character outside ASCII to an ASCII letter, or change the text's length."""
+    return None if _FOLD_HAZARD.search(text) else text.lower()
+
+
+def _mentions(text: str, lowered: str | None, form: str, word: str | None, name: str) -> bool:
+    """:func:`names`, given the quote's :func:`_lowered` form and an ASCII name's lower case ``word``.
+
+    An ASCII name is looked for with ``str.find`` in the lower-cased quote, its word boundaries
+    checked as the pattern does: compiling a pattern per name cost a millisecond each, and a large
+    graph has tens of thousands of names. Other names use the pattern.
+    """
+    if word and lowered is not None:
+        start = lowered.find(word)
+        while start != -1:
+            if (start == 0 or not _is_word(text[start - 1])) and _ends_name(text, start + len(word)):
+                return True
+            start = lowered.find(word, start + 1)
+        return False
+    return _name_pattern(name).search(text) is not None
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"  # re's \w on str
+
+
+def _ends_name(text: str, end: int) -> bool:
+    """Whether a name ending at ``end`` ends a word, after an optional "'s" or "s" (the pattern's tail)."""
+    if end >= len(text) or not _is_word(text[end]):
+        return True
+    if text[end] in "sS":
+        return end + 1 == len(text) or not _is_word(text[end + 1])
+    return False  # "'s" starts with a non-word character, so the first test took it
 
 
 @lru_cache(maxsize=4096)
@@ -220,22 +290,51 @@ def name_forms(label: str) -> set[str]:
 # ---------------------------------------------------------------- the rules
 
 class _Facts:
-    """The asserted facts indexed for the rules."""
+    """The asserted facts indexed for the rules, with what the rules derive from them kept.
+
+    Each node's evidence, types, names and each quote's normal form, numbers and dates are worked
+    out once: a node is the target of many links, and a quote covers several facts.
+    """
 
     def __init__(self, ontology: list[ox.Quad], facts: list[ox.Quad]) -> None:
         self.by_subject: dict[ox.NamedNode | ox.BlankNode, list[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal]]]
         self.by_subject = defaultdict(list)
+        # Who wrote each source, and each named source's file names, read in the same pass.
+        self.authors: dict[str, set[str]] = {}
+        self.files: dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]] = {}
+        self.evidence_nodes: dict[object, list[ox.NamedNode | ox.BlankNode | ox.Literal]] = {}
         for quad in facts:
-            self.by_subject[quad.subject].append((quad.predicate.value, quad.object))
+            subject, predicate, value = quad.subject, quad.predicate.value, quad.object
+            self.by_subject[subject].append((predicate, value))
+            if predicate == _HAS_EVIDENCE:
+                self.evidence_nodes.setdefault(subject, []).append(value)
+            elif predicate == DCTERMS_CREATOR:
+                self.authors.setdefault(subject.value, set()).add(value.value)
+            elif predicate == _FILE_NAME and isinstance(subject, ox.NamedNode):
+                self.files.setdefault(subject.value, []).append(value)
         self.super_properties = _closure(ontology, RDFS_SUBPROPERTY)
         self.super_classes = _closure(ontology, RDFS_SUBCLASS)
+        self._evidence: dict[object, list[_Evidence]] = {}
+        self._covers: dict[str, set[str]] = {}
+        self._entity: dict[ox.NamedNode, bool] = {}
+        self._names: dict[ox.NamedNode, set[str]] = {}
+        self._forms: dict[ox.NamedNode, list[tuple[str, str | None, str]]] = {}
+        self._normal: dict[str, str] = {}
+        self._numbers: dict[str, set[float]] = {}
+        self._dates: dict[str, set[str]] = {}
 
     def values(self, node: object, predicate: str) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
         return [o for p, o in self.by_subject.get(node, ()) if p == predicate]  # type: ignore[call-overload]
 
     def evidence(self, node: ox.NamedNode | ox.BlankNode) -> list[_Evidence]:
+        found = self._evidence.get(node)
+        if found is None:
+            found = self._evidence[node] = self._read_evidence(node) if node in self.evidence_nodes else []
+        return found
+
+    def _read_evidence(self, node: ox.NamedNode | ox.BlankNode) -> list[_Evidence]:
         found = []
-        for node_e in self.values(node, _HAS_EVIDENCE):
+        for node_e in self.evidence_nodes[node]:
             if isinstance(node_e, ox.Literal):
                 continue
             evidence = _Evidence(node_e)
@@ -252,14 +351,42 @@ class _Facts:
                     evidence.kind = value.value
                 elif predicate == _NOTE:
                     evidence.note = value.value
+            evidence.normal = [self.normal(q) for q in evidence.quotes]
+            evidence.lowered = [_lowered(q) for q in evidence.normal]
             found.append(evidence)
         return found
 
+    def normal(self, text: str) -> str:
+        found = self._normal.get(text)
+        if found is None:
+            found = self._normal[text] = normalise(text)
+        return found
+
+    def numbers(self, quote: str) -> set[float]:
+        found = self._numbers.get(quote)
+        if found is None:
+            found = self._numbers[quote] = _numbers(_plain_form(self.normal(quote)))
+        return found
+
+    def dates(self, quote: str) -> set[str]:
+        found = self._dates.get(quote)
+        if found is None:
+            found = self._dates[quote] = _dates(_plain_form(self.normal(quote)))
+        return found
+
     def covering(self, evidence: list[_Evidence], predicate: str) -> list[_Evidence]:
-        supers = self.super_properties.get(predicate, set()) | {predicate}
+        supers = self._covers.get(predicate)
+        if supers is None:
+            supers = self._covers[predicate] = self.super_properties.get(predicate, set()) | {predicate}
         return [e for e in evidence if not e.supports or e.supports & supers]
 
     def is_entity(self, node: ox.NamedNode) -> bool:
+        found = self._entity.get(node)
+        if found is None:
+            found = self._entity[node] = self._is_entity(node)
+        return found
+
+    def _is_entity(self, node: ox.NamedNode) -> bool:
         if not node.value.startswith(ID_IRI):
             return False
         types: set[str] = set()
@@ -268,10 +395,22 @@ class _Facts:
         return not types & set(_NOT_ENTITY_CLASSES)
 
     def names_of(self, node: ox.NamedNode) -> set[str]:
-        forms: set[str] = set()
-        for predicate in _NAME_PROPERTIES:
-            for label in self.values(node, predicate):
-                forms |= name_forms(label.value)
+        forms = self._names.get(node)
+        if forms is None:
+            forms = self._names[node] = set()
+            for predicate in _NAME_PROPERTIES:
+                for label in self.values(node, predicate):
+                    forms |= name_forms(label.value)
+        return forms
+
+    def name_forms_of(self, node: ox.NamedNode) -> list[tuple[str, str | None, str]]:
+        """Each of a node's names in normal form, in lower case if ASCII, and as written."""
+        forms = self._forms.get(node)
+        if forms is None:
+            forms = self._forms[node] = []
+            for name in self.names_of(node):
+                form = self.normal(name)
+                forms.append((form, form.lower() if form.isascii() else None, name))
         return forms
 
 
@@ -294,6 +433,22 @@ def _closure(ontology: list[ox.Quad], predicate: str) -> dict[str, set[str]]:
     return closure
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while the rules make many objects that outlive a moment.
+
+    None of them forms a cycle, yet each full pass of the collector walks every object alive, the
+    millions of parsed quads included: at a million triples those passes cost seconds.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check_support(ontology: list[ox.Quad], facts: list[ox.Quad],
                   sources: Sequence[Path]) -> tuple[SupportSummary, list[SupportProblem]]:
     """Run the three support rules over the asserted facts.
@@ -301,21 +456,29 @@ def check_support(ontology: list[ox.Quad], facts: list[ox.Quad],
     Returns:
         The summary (facts checked per rule, exceptions allowed, warnings) and the problems found.
     """
+    with _collector_paused():
+        # the index is freed before the collector resumes, which then has little to look at
+        return _check_support(ontology, facts, sources)
+
+
+def _check_support(ontology: list[ox.Quad], facts: list[ox.Quad],
+                   sources: Sequence[Path]) -> tuple[SupportSummary, list[SupportProblem]]:
     index = _Facts(ontology, facts)
     summary = SupportSummary()
     problems: list[SupportProblem] = []
-    authors = {str(s.value): {v.value for v in index.values(s, DCTERMS_CREATOR)}
-               for s in list(index.by_subject) if index.values(s, DCTERMS_CREATOR)}
-    for node in list(index.by_subject):
+    for node, pairs in index.by_subject.items():
+        if node not in index.evidence_nodes:
+            continue
         evidence = index.evidence(node)
         if not evidence:
             continue
-        for predicate, value in index.by_subject[node]:
-            if isinstance(value, ox.Literal) and (value.datatype.value in _NUMERIC or value.datatype.value in _DATES):
-                problems.extend(_check_number(index, summary, node, predicate, value, evidence))
-            elif isinstance(value, ox.NamedNode) and predicate not in (RDF_TYPE, str(SOV.hasEvidence)) \
+        for predicate, value in pairs:
+            if isinstance(value, ox.Literal):
+                if value.datatype.value in _NUMBERS_AND_DATES:
+                    problems.extend(_check_number(index, summary, node, predicate, value, evidence))
+            elif isinstance(value, ox.NamedNode) and predicate not in (RDF_TYPE, _HAS_EVIDENCE) \
                     and index.is_entity(value):
-                problems.extend(_check_link(index, summary, authors, node, predicate, value, evidence))
+                problems.extend(_check_link(index, summary, index.authors, node, predicate, value, evidence))
     if not sources:
         summary.warnings.append(f"rule skipped: {RULE_LOCATORS}: no sources folder found (set SOVKG_SOURCES)")
     else:
@@ -332,7 +495,7 @@ def _check_number(index: _Facts, summary: SupportSummary, node: ox.NamedNode | o
             summary.allow(f"{RULE_NUMBERS}: rests on {_local(e.kind)} with a note", node, predicate, value.value)
             return []
     quotes = [q for e in covering for q in e.quotes]
-    if quotes and renders(value, quotes):
+    if quotes and _renders(value, quotes, index.dates, index.numbers):
         return []
     message = (f"no quote covering {_prefixed(predicate)} renders {value.value}" if quotes else
                f"no evidence with a quote covers {_prefixed(predicate)} = {value.value}")
@@ -346,11 +509,14 @@ def _check_link(index: _Facts, summary: SupportSummary, authors: dict[str, set[s
     covering = index.covering(evidence, predicate)
     if any(e.kind in _UNNAMED_LINK_KINDS for e in covering):
         return []
+    forms = index.name_forms_of(target)
+    for e in covering:
+        for text, lowered in zip(e.normal, e.lowered, strict=True):
+            if any(_mentions(text, lowered, form, word, name) for form, word, name in forms):
+                return []
     target_names = index.names_of(target)
-    if any(names(q, n) for e in covering for q in e.quotes for n in target_names):
-        return []
-    own = {_normal(q) for e in index.evidence(target) for q in e.quotes}
-    if own & {_normal(q) for e in covering for q in e.quotes}:
+    own = {q for e in index.evidence(target) for q in e.normal}
+    if own & {q for e in covering for q in e.normal}:
         summary.allow(f"{RULE_LINKS}: the target is unnamed in the source and attested by the same quote",
                       node, predicate, target.value)
         return []
@@ -364,24 +530,33 @@ def _check_link(index: _Facts, summary: SupportSummary, authors: dict[str, set[s
 
 
 def _check_locators(index: _Facts, summary: SupportSummary, sources: Sequence[Path]) -> list[SupportProblem]:
-    files = {s.value: index.values(s, str(SOV.fileName)) for s in index.by_subject if isinstance(s, ox.NamedNode)}
     problems = []
+    paths: dict[str, Path | None] = {}  # each file name looked up once, not once per quote
     texts: dict[Path, str] = {}
-    for node in list(index.by_subject):
+    for node in index.by_subject:
+        if node not in index.evidence_nodes:
+            continue
         for evidence in index.evidence(node):
             if not evidence.quotes or evidence.source is None:
                 continue
-            names_ = files.get(evidence.source) or []
-            path = find_text(names_[0].value, sources) if names_ else None
+            names_ = index.files.get(evidence.source)
+            if not names_:
+                continue
+            file_name = names_[0].value
+            if file_name not in paths:
+                paths[file_name] = find_text(file_name, sources)
+            path = paths[file_name]
             if path is None:
                 continue  # the quote check reports a missing text
             if path not in texts:
                 texts[path] = normalise(path.read_text(encoding="utf-8"))
             text = texts[path]
-            for quote in evidence.quotes:
+            for quote, normal in zip(evidence.quotes, evidence.normal, strict=True):
                 summary.checked[RULE_LOCATORS] += 1
-                count = _occurrences(text, _normal(quote))
-                if count > 1 and not evidence.locator:
+                if evidence.locator:
+                    continue  # says where: how often the quote occurs does not matter
+                count = _occurrences(text, normal)
+                if count > 1:
                     problems.append(SupportProblem(
                         RULE_LOCATORS, evidence.node, str(SOV.quote), quote,
                         f"the quote occurs {count} times in {path.name}; say which with sov:locator"))

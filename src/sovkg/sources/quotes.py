@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,15 +24,14 @@ _TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u20
 
 def normalise(text: str) -> str:
     """The form in which quotes and source texts are compared."""
-    text = _LINK.sub(r"\1", text)
-    text = text.replace("\\$", "$").replace("\\", "")
-    text = text.translate(_TYPOGRAPHIC)
+    # Each step only when the text holds what it changes: most quotes are plain ASCII.
+    if "[" in text:
+        text = _LINK.sub(r"\1", text)
+    if "\\" in text:
+        text = text.replace("\\$", "$").replace("\\", "")
+    if not text.isascii():
+        text = text.translate(_TYPOGRAPHIC)
     return " ".join(text.split())
-
-
-@lru_cache(maxsize=64)
-def _source_text(path: Path) -> str:
-    return normalise(path.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -73,6 +71,10 @@ def check_quotes(store: ox.Store, folders: Sequence[Path] | Path) -> tuple[int, 
         }}"""
     checked = 0
     problems: list[QuoteProblem] = []
+    # Each file looked up and read once per call, however many quotes cite it (and read afresh by
+    # the next call: the texts may have changed in between).
+    paths: dict[str, Path | None] = {}
+    texts: dict[Path, str] = {}
     for row in store.query(query, use_default_graph_as_union=True):
         evidence, source, quote, file = row[0], row[1], row[2].value, row[3]
         if file is None:
@@ -80,12 +82,16 @@ def check_quotes(store: ox.Store, folders: Sequence[Path] | Path) -> tuple[int, 
             problems.append(QuoteProblem(evidence, source, quote,
                                          "the cited source has no sov:fileName, so the quote cannot be checked"))
             continue
-        path = find_text(file.value, folders)
+        if file.value not in paths:
+            paths[file.value] = find_text(file.value, folders)
+        path = paths[file.value]
         if path is None:
             problems.append(QuoteProblem(evidence, source, quote, f"source text {file.value} is in no sources folder",
                                          missing_text=file.value))
             continue
         checked += 1
-        if normalise(quote) not in _source_text(path):
+        if path not in texts:
+            texts[path] = normalise(path.read_text(encoding="utf-8"))
+        if normalise(quote) not in texts[path]:
             problems.append(QuoteProblem(evidence, source, quote, f"quote does not occur in {file.value}"))
     return checked, problems
