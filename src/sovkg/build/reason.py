@@ -3,11 +3,11 @@
 Two reasoners:
 
 * ``fast`` (the default) reads the ontology's schema axioms and applies the OWL 2 RL rules that
-  this ontology uses, as SPARQL over an in-memory pyoxigraph store, until nothing new is
-  entailed: class and property hierarchies (cax-sco, prp-spo1), inverses (prp-inv), symmetric
+  this ontology uses, as SPARQL updates inside an in-memory pyoxigraph store, until nothing new
+  is entailed: class and property hierarchies (cax-sco, prp-spo1), inverses (prp-inv), symmetric
   and transitive properties (prp-symp, prp-trp), property chains (prp-spo2), and domains and
-  ranges (prp-dom, prp-rng). Transitive closures and chains are single property-path queries,
-  which is what makes this path scale where rule-by-rule forward chaining does not.
+  ranges (prp-dom, prp-rng). Rules run semi-naively (see :func:`reason_in_store`) and no
+  entailed triple passes through Python, which is what makes this path scale.
 * ``owlrl`` runs owlrl's full OWL 2 RL closure on rdflib: complete, and slow beyond a few
   thousand triples. Kept for cross-checking and for users who want every RL entailment.
 
