@@ -32,6 +32,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from sovkg.build.closure import reachable
 from sovkg.namespaces import ID_IRI, RDF_TYPE, RDFS_LABEL, SOV_IRI
 
 RDFS_SUBPROPERTY = "http://www.w3.org/2000/01/rdf-schema#subPropertyOf"
@@ -175,14 +176,7 @@ def ownership_chains(store: ox.Store) -> list[ox.Triple]:
         owners.setdefault(quad.subject, set()).add(quad.object)
     triples: set[ox.Triple] = set()
     for start in owners:
-        seen: set[object] = set()
-        todo = list(owners[start])
-        while todo:
-            node = todo.pop()
-            if node not in seen:
-                seen.add(node)
-                todo.extend(owners.get(node, ()))
-        for owner in seen:
+        for owner in reachable(owners, start):
             triples.add(ox.Triple(start, in_chain, owner))
             if owner not in owners:
                 triples.add(ox.Triple(start, ultimate, owner))

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from sovkg.build.closure import reachable
 from sovkg.build.dependencies import qualified_dependencies
 from sovkg.errors import InputError
 
@@ -56,18 +57,7 @@ def _closure(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
     for sub, sup in pairs:
         if sub != sup:
             direct.setdefault(sub, set()).add(sup)
-    closed: dict[str, set[str]] = {}
-    for start in direct:
-        seen: set[str] = set()
-        todo = list(direct[start])
-        while todo:
-            node = todo.pop()
-            if node in seen or node == start:
-                continue
-            seen.add(node)
-            todo.extend(direct.get(node, ()))
-        closed[start] = seen
-    return closed
+    return {start: reachable(direct, start) - {start} for start in direct}
 
 
 def read_schema(store: ox.Store) -> Schema:

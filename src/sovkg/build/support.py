@@ -39,6 +39,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from sovkg.build.closure import reachable
 from sovkg.namespaces import ID_IRI, RDF_TYPE, RDFS_LABEL, SOV, SOV_IRI
 from sovkg.sources.quotes import find_text, normalise
 
@@ -420,17 +421,7 @@ def _closure(ontology: list[ox.Quad], predicate: str) -> dict[str, set[str]]:
     for quad in ontology:
         if quad.predicate.value == predicate and isinstance(quad.object, ox.NamedNode):
             parents[quad.subject.value].add(quad.object.value)
-    closure: dict[str, set[str]] = {}
-    for term in list(parents):
-        seen: set[str] = set()
-        todo = list(parents[term])
-        while todo:
-            parent = todo.pop()
-            if parent not in seen:
-                seen.add(parent)
-                todo.extend(parents.get(parent, ()))
-        closure[term] = seen
-    return closure
+    return {term: reachable(parents, term) for term in list(parents)}
 
 
 @contextmanager
