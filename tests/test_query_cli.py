@@ -3,6 +3,8 @@ inject anything."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -113,6 +115,42 @@ def test_sparql_reads_standard_input(built: Project, sovkg: Runner) -> None:
     done = sovkg("sparql", "-", "--format", "csv", cwd=built.root, stdin=text)
     assert done.returncode == EXIT_OK
     assert done.stdout.splitlines() == ["code", "DK", "FR"]
+
+
+LABELS = ("SELECT DISTINCT (STR(?label) AS ?name) WHERE { ?thing <http://www.w3.org/2000/01/rdf-schema#label> "
+          "?label } ORDER BY ?name")
+
+
+def test_a_long_table_shows_its_first_rows_and_says_how_many_more(built: Project, sovkg: Runner) -> None:
+    every = sovkg("sparql", "-", "--format", "csv", cwd=built.root, stdin=LABELS)
+    assert every.returncode == EXIT_OK
+    total = len(every.stdout.splitlines()) - 1  # csv holds the whole answer, whatever the limit
+    assert total > 100
+    table = sovkg("sparql", "-", cwd=built.root, stdin=LABELS, env={"COLUMNS": "200"})
+    assert table.returncode == EXIT_OK
+    assert f"(the first 100 of {total:,} rows" in table.stdout
+    assert f"{total - 100:,} more row(s) not shown here: --limit 0 shows every row" in table.stdout
+    names = [row[0] for row in csv.reader(io.StringIO(every.stdout))][1:]
+    shown = table.stdout.split("(the first")[0].splitlines()
+    assert [line.strip() for line in shown[2:]] == names[:100]
+    whole = sovkg("sparql", "-", "--limit", "0", cwd=built.root, stdin=LABELS, env={"COLUMNS": "200"})
+    assert f"({total} rows; long cells wrap, nothing is cut)" in whole.stdout
+    assert "not shown" not in whole.stdout
+    markdown = sovkg("sparql", "-", "--format", "md", cwd=built.root, stdin=LABELS)
+    assert len([line for line in markdown.stdout.splitlines() if line.startswith("| ")]) == total + 1
+
+
+def test_limit_shortens_a_stored_answer_and_says_so(built: Project, sovkg: Runner) -> None:
+    whole = run_stored(built, "actors-by-role")
+    done = sovkg("query", "actors-by-role", "--limit", "5", cwd=built.root, env={"COLUMNS": "200"})
+    assert done.returncode == EXIT_OK
+    assert f"(the first 5 of {len(whole.view().rows)} rows" in done.stdout
+    paths = sovkg("query", "us-dependencies", "--paths", "--limit", "1", cwd=built.root, env={"COLUMNS": "200"})
+    assert "(the paths of the first 1 entities of the answer: --limit 0 shows every one)" in paths.stdout
+    assert paths.stdout.count(" → United States:") == 1
+    assert sovkg("query", "us-dependencies", "--paths", cwd=built.root).stdout.count(" → United States:") > 1
+    refused = sovkg("query", "actors-by-role", "--limit", "-1", cwd=built.root)
+    assert refused.returncode == EXIT_INPUT and "Traceback" not in refused.stderr
 
 
 def _injection_query(folder: Path) -> Path:

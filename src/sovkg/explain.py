@@ -608,11 +608,12 @@ def _dot(result: Explanation) -> str:
 
 
 def paths_for_rows(store: ox.Store, table: object, spec: dict[str, str], bound: dict[str, object],
-                   resolver: object) -> str:
+                   resolver: object, limit: int | None = None) -> str:
     """The path behind each row of a dependency question, one line per path, grouped by entity.
 
     ``spec`` is the question's ``#+ explain:`` header: ``entity`` names the column of the entity
     explained, ``target`` a parameter (``_country``), a fixed country code (``US``) or a column.
+    With ``limit``, the paths of the first ``limit`` entities only, saying how many are left out.
     """
     columns: list[str] = table.columns  # type: ignore[attr-defined]
     if spec.get("projects_of") in columns:
@@ -635,8 +636,13 @@ def paths_for_rows(store: ox.Store, table: object, spec: dict[str, str], bound: 
             target = resolver.entity(code, "country", jurisdictions_only=True).iri  # type: ignore[attr-defined]
         if (entity.value, target) not in pairs:
             pairs.append((entity.value, target))
+            if limit is not None and len(pairs) > limit:
+                break
     out = ["", "The paths behind the rows (sovkg explain ENTITY --on COUNTRY shows each with its evidence;"
                " * marks an inferred link):"]
+    if limit is not None and len(pairs) > limit:
+        pairs = pairs[:limit]
+        out.append(f"(the paths of the first {limit:,} entities of the answer: --limit 0 shows every one)")
     for entity, target in pairs:
         result = explain(store, entity, target, graph=graph)
         out.append(f"{graph.label(entity)} → {graph.label(target)}:")

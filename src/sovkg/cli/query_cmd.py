@@ -13,6 +13,22 @@ from sovkg.results.table import FORMATS
 
 _format = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                        help="table and md show labels; csv shows labels; json keeps IRIs and labels.")
+# A terminal table of tens of thousands of rows is read by nobody and takes seconds to draw.
+TABLE_ROWS = 100
+_limit = click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
+                      help=f"At most N rows in table and md formats, saying how many are left out "
+                           f"(default: {TABLE_ROWS} for table, every row for md); 0 shows every row. "
+                           "csv and json always hold the whole answer.")
+MORE = "--limit 0 shows every row; --format csv or json gives the whole answer"
+
+
+def _shown(fmt: str, limit: int | None) -> int | None:
+    """How many rows a format shows: ``None`` for all."""
+    if limit is None:
+        return TABLE_ROWS if fmt == "table" else None
+    return limit or None
+
+
 _endpoint = click.option("--endpoint", default=None, metavar="URL",
                          help="A SPARQL 1.1 query endpoint (http or https) instead of the embedded store "
                               "(credentials from SOVKG_ENDPOINT_USER / SOVKG_ENDPOINT_PASSWORD or netrc).")
@@ -54,18 +70,21 @@ def queries(ctx: click.Context) -> None:
 @click.option("-p", "--param", "param_values", multiple=True, metavar="NAME=VALUE",
               help="A parameter value, bound as an RDF term (repeatable).")
 @_format
+@_limit
 @_endpoint
 @endpoint_options
 @graph_prefix_option
 @click.option("--paths", is_flag=True,
               help="Under the table, the dependency path behind each row (questions about dependencies).")
 @click.pass_context
-def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str, endpoint: str | None,
+def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str, limit: int | None,
+          endpoint: str | None,
           auth: str | None, deadline: float | None, max_mb: float | None, graph_prefix: str, paths: bool) -> None:
     """Answer the stored question NAME.
 
     Names of entities and countries are looked up as 'sovkg find' does (label, alias, local
     name, IRI or ISO code, any case). Tables fit the terminal; caveats are printed under them.
+    A table shows the first 100 rows and says how many more there are (--limit).
 
     \b
     Examples:
@@ -78,7 +97,7 @@ def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str
     remote = make_endpoint(endpoint, auth, deadline, max_mb) if endpoint is not None else None
     engine = engine_for(project, remote, graph_prefix=graph_prefix)
     table = run_stored(project, name, params, engine)
-    click.echo(table.render(fmt).rstrip("\n"))
+    click.echo(table.render(fmt, _shown(fmt, limit), MORE).rstrip("\n"))
     spec = table.presentation.explain if table.presentation else {}
     if spec and fmt in ("table", "md"):
         if paths:
@@ -96,7 +115,8 @@ def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str
             import textwrap
 
             width = shutil.get_terminal_size((100, 24)).columns
-            for line in paths_for_rows(engine.store, table, spec, bound, resolver).splitlines():  # type: ignore[attr-defined]
+            store = engine.store  # type: ignore[attr-defined]
+            for line in paths_for_rows(store, table, spec, bound, resolver, _shown(fmt, limit)).splitlines():
                 indent = " " * (len(line) - len(line.lstrip()) + 4)
                 click.echo("\n".join(textwrap.wrap(line, width=width, subsequent_indent=indent)) or "")
         else:
@@ -106,12 +126,13 @@ def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str
 @click.command()
 @click.argument("file")
 @_format
+@_limit
 @_endpoint
 @endpoint_options
 @graph_prefix_option
 @allow_service_option
 @click.pass_context
-def sparql(ctx: click.Context, file: str, fmt: str, endpoint: str | None, auth: str | None,
+def sparql(ctx: click.Context, file: str, fmt: str, limit: int | None, endpoint: str | None, auth: str | None,
            deadline: float | None, max_mb: float | None, graph_prefix: str, allow_service: bool) -> None:
     """Run an ad-hoc SPARQL query from FILE (or - for standard input). Only queries run, never updates;
     SERVICE (federation) is refused unless --allow-service is given.
@@ -124,4 +145,5 @@ def sparql(ctx: click.Context, file: str, fmt: str, endpoint: str | None, auth: 
     text, origin = read_query_file(file)
     remote = make_endpoint(endpoint, auth, deadline, max_mb) if endpoint is not None else None
     engine = engine_for(project, remote, allow_service=allow_service, graph_prefix=graph_prefix)
-    click.echo(run_text(project, text, origin, engine, allow_service=allow_service).render(fmt).rstrip("\n"))
+    answer = run_text(project, text, origin, engine, allow_service=allow_service)
+    click.echo(answer.render(fmt, _shown(fmt, limit), MORE).rstrip("\n"))

@@ -107,6 +107,7 @@ class View:
     notes: list[str] = field(default_factory=list)
     legend: list[str] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
+    total: int = 0                      # rows of the whole answer, of which ``rows`` may be the first
 
 
 # ---------------------------------------------------------------------- money

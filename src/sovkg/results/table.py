@@ -59,12 +59,15 @@ class ResultTable:
     def records(self) -> list[dict[str, str]]:
         return [{c: self.text(v) for c, v in zip(self.columns, row, strict=True)} for row in self.rows]
 
-    def view(self, limit: int | None = None) -> View:
+    def view(self, limit: int | None = None, more: str = "") -> View:
         """The answer as people read it: titles, formatted cells, notes, legend and caveats;
-        with ``limit``, the first rows only, and a note saying how many are left out."""
+        with ``limit``, the first rows only, and a note saying how many are left out (and
+        ``more``: how to see them)."""
         view = build_view(self, self.presentation)
+        view.total = len(view.rows)
         if limit is not None and len(view.rows) > limit:
-            view.notes.insert(0, f"... {len(view.rows) - limit} more row(s) not shown here.")
+            view.notes.insert(0, f"... {len(view.rows) - limit:,} more row(s) not shown here"
+                                 + (f": {more}" if more else "."))
             view.rows = view.rows[:limit]
         return view
 
@@ -116,8 +119,9 @@ class ResultTable:
     def _repr_markdown_(self) -> str:
         return self.render("md")
 
-    def render(self, fmt: str, limit: int | None = None) -> str:
-        """The answer in a format; ``limit`` shortens people's formats (and says so)."""
+    def render(self, fmt: str, limit: int | None = None, more: str = "") -> str:
+        """The answer in a format; ``limit`` shortens people's formats (and says so, with
+        ``more`` saying how to see the rest)."""
         if self.kind == "ask":
             return self._boolean(fmt)
         if self.kind == "graph":
@@ -127,11 +131,11 @@ class ResultTable:
         if fmt == "json":
             return self._json()
         if fmt == "md":
-            return self._markdown(limit)
-        return self._table(limit)
+            return self._markdown(limit, more)
+        return self._table(limit, more)
 
-    def _table(self, limit: int | None = None) -> str:
-        view = self.view(limit)
+    def _table(self, limit: int | None = None, more: str = "") -> str:
+        view = self.view(limit, more)
         width = max(self.width or shutil.get_terminal_size((100, 24)).columns, 40)
         # Each column at least as wide as its longest word (up to 16), so that words wrap whole;
         # overflow="fold" carries a longer word over more lines: a cell is never cut with an
@@ -149,7 +153,10 @@ class ResultTable:
             drawn = plain_table(view.columns, view.rows, minimum, width)
             lines = [line.rstrip() for line in drawn] if drawn is not None else _rich_table(view, minimum, width)
         count = len(view.rows)
-        lines.append(f"({count} row{'s' if count != 1 else ''}; long cells wrap, nothing is cut)")
+        if count < view.total:
+            lines.append(f"(the first {count:,} of {view.total:,} rows; long cells wrap, no cell is cut)")
+        else:
+            lines.append(f"({count} row{'s' if count != 1 else ''}; long cells wrap, nothing is cut)")
         for note in _notes(view):
             lines += textwrap.wrap(note, width=width, subsequent_indent="  ", break_on_hyphens=False) or [""]
         return "\n".join(lines)
@@ -163,11 +170,11 @@ class ResultTable:
         writer.writerows([_neutralised(self.text(v)) for v in row] for row in self.rows)
         return buffer.getvalue()
 
-    def _markdown(self, limit: int | None = None) -> str:
+    def _markdown(self, limit: int | None = None, more: str = "") -> str:
         def esc(text: str) -> str:
             return text.replace("|", "\\|").replace("\n", " ")
 
-        view = self.view(limit)
+        view = self.view(limit, more)
         out = ["| " + " | ".join(esc(c) for c in view.columns) + " |", "|" + "---|" * len(view.columns)]
         out.extend("| " + " | ".join(esc(cell) for cell in row) + " |" for row in view.rows)
         notes = _notes(view)
