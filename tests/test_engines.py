@@ -74,6 +74,8 @@ def test_same_answer_on_every_engine(name: str, params: dict[str, str], built: P
     assert _canonical(embedded) == _canonical(on_rdflib), f"{name}: rdflib differs"
     assert _canonical(embedded) == _canonical(on_server), f"{name}: Oxigraph server differs"
     assert sorted(map(str, embedded.records())) == sorted(map(str, on_server.records()))
+    # the owners of the actors named (questions about control) are read from the engine too
+    assert embedded.parents == on_rdflib.parents == on_server.parents, f"{name}: owners differ"
 
 
 def test_server_is_stopped_by_its_process_id(tmp_path: Path) -> None:

@@ -99,9 +99,9 @@ def test_every_stored_question_answers_as_on_the_embedded_store(built_copy: Proj
     engine = RemoteEngine(virtuoso.url + "/sparql")
     differ = []
     for name in Library(ROOT / "queries").names():
-        embedded = sorted(map(str, run_stored(built_copy, name).records()))
-        remote = sorted(map(str, run_stored(built_copy, name, engine=engine).records()))
-        if embedded != remote:
+        here, there = run_stored(built_copy, name), run_stored(built_copy, name, engine=engine)
+        # the owners of the actors named (questions about control) are read from the engine too
+        if sorted(map(str, here.records())) != sorted(map(str, there.records())) or here.parents != there.parents:
             differ.append(name)
     assert not differ, f"answers differ on Virtuoso: {differ}"
 

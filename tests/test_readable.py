@@ -186,3 +186,25 @@ def test_a_deeper_ownership_chain_is_shown_not_flattened() -> None:
     assert group_under_parents("Alphabet, YouTube", None, parents) == (
         "Alphabet (and its subsidiary YouTube, owned through Google)")
     assert group_under_parents("Google, Meta", None, parents) == "Alphabet (through its subsidiary Google), Meta"
+
+
+@pytest.mark.parametrize("name", ["us-dependencies", "what-if-withdrawal"])
+def test_owners_are_read_only_above_the_actors_of_the_answer_with_the_same_chains(built: Project,
+                                                                               name: str) -> None:
+    from sovkg.queries.engines import EmbeddedEngine
+    from sovkg.queries.run import _actors_in, owners
+
+    engine = EmbeddedEngine(built.current_build())
+    table = run_stored(built, name)
+    control = Library(built.queries).get(name).presentation.control
+    iris, names = _actors_in(table, control)
+    assert iris or names
+    every_actor = [row[0] for row in engine.select(
+        "SELECT DISTINCT ?a WHERE { ?a a <https://w3id.org/sovkg/ontology#Actor> }").rows]
+    everyone = owners(engine, (every_actor, []))
+    chains = owners(engine, (iris, names))
+    assert chains  # the seed's answers name subsidiaries (GitHub, AWS, Eviden)
+    assert all(chains[key] == everyone[key] for key in chains)
+    named = {iri.value for iri in iris} | set(names)
+    assert {key for key in everyone if key in named} <= chains.keys()
+

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
+
 from sovkg.errors import QueryError
 from sovkg.namespaces import GRAPH_IRI
 from sovkg.project import Project
@@ -41,7 +43,7 @@ def run_stored(project: Project, name: str, params: dict[str, str] | None = None
     table.labels = labels_from(engine, table.iris())
     table.presentation = query.presentation
     if query.presentation.control:
-        table.parents = owners(engine)
+        table.parents = owners(engine, _actors_in(table, query.presentation.control))
     if query.presentation.matrix.get("codes"):
         resolver = _resolver(engine)
         table.codes = {resolver.labels[iri]: code for iri, code in resolver.codes.items() if iri in resolver.labels}
@@ -55,47 +57,83 @@ def _resolver(engine: Engine) -> Resolver:
     return Resolver.from_engine(engine)
 
 
-_OWNERS = """
-PREFIX sov:  <https://w3id.org/sovkg/ontology#>
+_PREFIXES = """PREFIX sov:  <https://w3id.org/sovkg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?owned ?ownedName ?owner ?ownerName WHERE {
+"""
+# The actors of some labels, plain or English (a label may be either).
+_NAMED = _PREFIXES + "SELECT DISTINCT ?actor WHERE { VALUES ?name { NAMES } ?actor rdfs:label ?name ; a sov:Actor . }"
+# One step up the ownership chains of some actors.
+_OWNED_BY = _PREFIXES + """SELECT DISTINCT ?owned ?ownedName ?owner ?ownerName WHERE {
+  VALUES ?owned { ACTORS }
   ?owned sov:ownedBy ?owner .
   ?owned a sov:Actor .
   ?owner a sov:Actor .
   OPTIONAL { ?owned rdfs:label ?ownedName }
   OPTIONAL { ?owner rdfs:label ?ownerName }
-}
-"""
+}"""
 
 
-def owners(engine: Engine) -> dict[str, list[str]]:
-    """Every owned actor's chain of owners up to its ultimate parent, as labels, nearest first;
-    keyed by the actor's IRI and by its label (for cells that list actors by name)."""
+def _actors_in(table: ResultTable, columns: tuple[str, ...]) -> tuple[list[ox.NamedNode], list[str]]:
+    """The actors a table's control columns name: IRIs, and labels listed in a cell ("A, B")."""
+    iris: dict[ox.NamedNode, None] = {}
+    names: dict[str, None] = {}
+    at = [table.columns.index(c) for c in columns if c in table.columns]
+    for row in table.rows:
+        for index in at:
+            cell = row[index]
+            if isinstance(cell, ox.NamedNode):
+                iris[cell] = None
+            elif isinstance(cell, ox.Literal):
+                names.update(dict.fromkeys(name for name in cell.value.split(", ") if name))
+    return list(iris), list(names)
+
+
+def owners(engine: Engine, actors: tuple[list[ox.NamedNode], list[str]]) -> dict[str, list[str]]:
+    """The chain of owners of each of ``actors`` (IRIs and labels), up to its ultimate parent, as
+    labels, nearest first; keyed by the actor's IRI and by its label (for cells that list actors by
+    name). Only the chains above these actors are read: a large graph has tens of thousands."""
+    iris, labels = actors
+    if not iris and not labels:
+        return {}
     direct: dict[str, str] = {}
     names: dict[str, str] = {}
-    table = engine.select(_OWNERS)
-    # Cells are read by column name: an endpoint may answer with other columns (an empty answer).
-    at = {name: index for index, name in enumerate(table.columns)}
-    if not {"owned", "owner"} <= at.keys():
-        return {}
-    for row in table.rows:
-        owned, owner = row[at["owned"]], row[at["owner"]]
-        owned_name = row[at["ownedName"]] if "ownedName" in at else None
-        owner_name = row[at["ownerName"]] if "ownerName" in at else None
-        if owned is None or owner is None:
-            continue
-        direct[owned.value] = owner.value
-        names[owned.value] = owned_name.value if owned_name is not None else owned.value
-        names[owner.value] = owner_name.value if owner_name is not None else owner.value
+    # Terms are written by pyoxigraph, which escapes them. A step per link of the longest chain
+    # (a few) rather than one property path: each engine answers a plain VALUES join the same.
+    frontier = {iri.value for iri in iris}
+    if labels:
+        terms = " ".join(str(term) for name in labels
+                         for term in (ox.Literal(name), ox.Literal(name, language="en")))
+        frontier |= {row[0].value for row in engine.select(_NAMED.replace("NAMES", terms)).rows
+                     if isinstance(row[0], ox.NamedNode)}
+    seen: set[str] = set()
+    while frontier:
+        seen |= frontier
+        step = engine.select(_OWNED_BY.replace("ACTORS", " ".join(str(ox.NamedNode(iri)) for iri in sorted(frontier))))
+        # Cells are read by column name: an endpoint may answer with other columns (an empty answer).
+        at = {name: index for index, name in enumerate(step.columns)}
+        if not {"owned", "owner"} <= at.keys():
+            break
+        frontier = set()
+        for row in step.rows:
+            owned, owner = row[at["owned"]], row[at["owner"]]
+            owned_name = row[at["ownedName"]] if "ownedName" in at else None
+            owner_name = row[at["ownerName"]] if "ownerName" in at else None
+            if owned is None or owner is None:
+                continue
+            direct[owned.value] = owner.value
+            names[owned.value] = owned_name.value if owned_name is not None else owned.value
+            names[owner.value] = owner_name.value if owner_name is not None else owner.value
+            if owner.value not in seen:
+                frontier.add(owner.value)
     chains: dict[str, list[str]] = {}
     for actor in direct:
         chain, node = [], actor
         while node in direct and direct[node] not in chain and len(chain) < 20:
             node = direct[node]
             chain.append(node)
-        labels = [names[n] for n in chain]
-        chains[actor] = labels
-        chains[names[actor]] = labels
+        labels_of_chain = [names[n] for n in chain]
+        chains[actor] = labels_of_chain
+        chains[names[actor]] = labels_of_chain
     return chains
 
 
