@@ -54,7 +54,8 @@ class EmbeddedEngine:
                 return boolean_table(bool(result))
             if isinstance(result, ox.QuerySolutions):
                 names = [v.value for v in result.variables]
-                return ResultTable(names, [[solution[name] for name in names] for solution in result])
+                # a solution lists its values in the order of the variables, None where unbound
+                return ResultTable(names, [list(solution) for solution in result])
             return triples_table(list(result))
         except SyntaxError as error:
             raise _syntax(error, origin) from error
@@ -77,15 +78,19 @@ def triples_table(triples: list[ox.Triple]) -> ResultTable:
 
 
 def labels_from(engine: Engine, terms: list[ox.NamedNode]) -> dict[str, str]:
-    """English (or any) labels of IRIs, fetched with one VALUES query built from terms."""
+    """English (or untagged) labels of IRIs, fetched with one VALUES query built from terms. The
+    first such label an engine gives is kept. The language is tested here: in the query (FILTER,
+    or SAMPLE per IRI) it costs more than the rest of the lookup on a large store."""
     if not terms:
         return {}
     values = " ".join(str(t) for t in dict.fromkeys(terms))
-    text = ("SELECT ?s (SAMPLE(?l) AS ?label) WHERE { VALUES ?s { " + values + " } "
-            "?s <http://www.w3.org/2000/01/rdf-schema#label> ?l "
-            "FILTER(lang(?l) = 'en' || lang(?l) = '') } GROUP BY ?s")
-    table = engine.select(text)
-    return {row[0].value: row[1].value for row in table.rows if row[0] is not None and row[1] is not None}
+    text = ("SELECT ?s ?l WHERE { VALUES ?s { " + values + " } "
+            "?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+    labels: dict[str, str] = {}
+    for subject, label in engine.select(text).rows:
+        if subject is not None and isinstance(label, ox.Literal) and label.language in (None, "en"):
+            labels.setdefault(subject.value, label.value)
+    return labels
 
 
 class RdflibEngine:
