@@ -2,9 +2,10 @@
 
 For each size it writes a synthetic world (``world.py``), then runs through the real entry point
 `sovkg build`, `sovkg validate` and every stored question, printing wall time and peak memory
-(resident set size) of each command. The naive pipeline on the same world (rdflib parse, owlrl
-closure, pySHACL, an rdflib query of dependencies-on-country) runs in a child process bounded by
-a timeout; the ratio compares it with `sovkg build` plus the same question.
+(resident set size) of each command; for a question also the rows of its answer and the time it
+takes in process (``run_stored``, without start-up and drawing). The naive pipeline on the same
+world (rdflib parse, owlrl closure, pySHACL, an rdflib query of dependencies-on-country) runs in a
+child process bounded by a timeout; the ratio compares it with `sovkg build` plus the same question.
 
     python benchmarks/scale.py --sizes 10000,100000,300000,1000000 [--timeout 60] [--build-timeout 900]
                                [--no-naive] [--keep DIR]
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -98,14 +100,42 @@ def sovkg(project: Path, *args: str, timeout: float) -> Run:
     return run([sys.executable, "-m", "sovkg", "--project", str(project), *args], timeout)
 
 
+# A stored question answered in process: the time of run_stored alone (the engine opened, the
+# question read), without the interpreter's start-up and the drawing of the table.
+IN_PROCESS = r"""
+import sys, time
+from pathlib import Path
+from sovkg.project import Project
+from sovkg.queries.run import engine_for, run_stored
+root = Path(sys.argv[1])
+project = Project(root, root / "dist")
+engine = engine_for(project)
+params = dict(value.split("=", 1) for value in sys.argv[3:])
+start = time.perf_counter()
+table = run_stored(project, sys.argv[2], params, engine)
+print(f"in-process {time.perf_counter() - start:.4f} rows {len(table.rows)}")
+"""
+TOTAL = re.compile(r"\(the first [\d,]+ of ([\d,]+) rows|\(([\d,]+) rows?;")
+
+
+def in_process(project: Path, name: str, params: list[str], timeout: float) -> tuple[float | None, int | None]:
+    """Seconds and rows of a question answered in process; None for a figure not had in time."""
+    result = run([sys.executable, "-c", IN_PROCESS, str(project), name, *params], timeout)
+    for line in result.output.splitlines():
+        if line.startswith("in-process "):
+            _, seconds, _, rows = line.split()
+            return float(seconds), int(rows)
+    return None, None
+
+
 def stored_questions(project: Path) -> list[str]:
     return sorted(p.stem for p in (project / "queries").glob("*.rq"))
 
 
-def show(name: str, result: Run, timeout: float) -> None:
+def show(name: str, result: Run, timeout: float, extra: str = "") -> None:
     figure = f"{result.seconds:8.2f} s" if result.ok else f"  > {timeout:5.0f} s" if result.seconds >= timeout \
         else f"{result.seconds:8.2f} s FAILED"
-    print(f"  {name:46s} {figure}  {result.peak_mb:8.0f} MB  cpu {result.cpu:7.2f} s", flush=True)
+    print(f"  {name:46s} {figure}  {result.peak_mb:8.0f} MB  cpu {result.cpu:7.2f} s{extra}", flush=True)
 
 
 def naive(project: Path, timeout: float) -> dict[str, float]:
@@ -152,7 +182,12 @@ def main() -> None:
             for name in stored_questions(project):
                 params = [arg for value in WORLD_PARAMS.get(name, []) for arg in ("-p", value)]
                 result = sovkg(project, "query", name, *params, timeout=args.timeout)
-                show(f"sovkg query {name}", result, args.timeout)
+                total = TOTAL.search(result.output)
+                rows = f"  {(total.group(1) or total.group(2)):>7s} rows" if total else ""
+                seconds, _ = in_process(project, name, WORLD_PARAMS.get(name, []), args.timeout)
+                within = (f"  in process {seconds:6.2f} s" if seconds is not None
+                          else f"  in process > {args.timeout:.0f} s")
+                show(f"sovkg query {name}", result, args.timeout, rows + within)
                 if not result.ok and result.seconds < args.timeout:
                     print(result.output[-1000:])
                 if name == HEADLINE:
