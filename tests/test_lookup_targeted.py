@@ -112,6 +112,14 @@ def test_country_codes_answer_as_with_the_whole_index(engine: EmbeddedEngine, fu
         assert _country(Resolver.from_engine(engine), text) == _country(full, text), text
 
 
+def test_codes_by_label_are_those_of_the_whole_index(engine: EmbeddedEngine, full: Resolver) -> None:
+    resolver = Resolver.from_engine(engine)
+    by_label = resolver.codes_by_label()
+    assert by_label == {full.labels[iri]: code for iri, code in full.codes.items() if iri in full.labels}
+    assert by_label["France"] == "FR" and not resolver._loaded
+    assert full.codes_by_label() == by_label
+
+
 def _country(resolver: Resolver, text: str) -> str:
     try:
         return resolver.country_code(text)

@@ -161,6 +161,16 @@ class Resolver:
         self._names, self._labels, self._codes = {}, {}, {}
         _index_rows(self.engine.select(_INDEX_QUERY).rows, self._names, self._labels, self._codes)  # type: ignore[attr-defined]
 
+    def codes_by_label(self) -> dict[str, str]:
+        """The ISO code of each country or union with a code, keyed by its label (as the whole
+        index gives them), read with two small queries instead of the whole index."""
+        if self._loaded or self.engine is None:
+            return {self._labels[iri]: code for iri, code in self._codes.items() if iri in self._labels}
+        labels: dict[str, str] = {}
+        codes: dict[str, str] = {}
+        _index_rows(self._names_of(list(self._code_list())), {}, labels, codes)
+        return {labels[iri]: code for iri, code in codes.items() if iri in labels}
+
     def _code_list(self) -> dict[str, str]:
         """IRI -> ISO code, without reading the whole index if it is not read yet."""
         if self._loaded or self.engine is None:
