@@ -2,11 +2,13 @@
 the indexes), and the whole index of names is read only when that finds nothing or several
 entities. The targeted lookup must answer what the whole index answers: checked here on every
 name of the seed graph, in other cases and with near misses, on the embedded store, on rdflib and
-on an Oxigraph server."""
+on an Oxigraph server and on Virtuoso."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -17,6 +19,9 @@ from sovkg.queries.engines import EmbeddedEngine, RdflibEngine
 from sovkg.queries.lookup import Resolver, local_name
 from sovkg.queries.remote import RemoteEngine
 from sovkg.store.oxigraph_server import OxigraphServer, load_files
+
+from .conftest import run_sovkg
+from .support.virtuoso import Virtuoso, installed
 
 ID = "https://w3id.org/sovkg/id/"
 
@@ -179,3 +184,35 @@ def test_remote_engines_find_what_the_embedded_store_finds(built: Project, serve
             assert exact in ([], full.matches(text)), text
             if len(full.matches(text)) == 1 and full.matches(text) == Resolver.from_engine(full.engine)._exact(text):
                 assert exact == full.matches(text), f"{text} on {type(remote).__name__}"
+
+
+@pytest.fixture(scope="module")
+def virtuoso_engine(built: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteEngine]:
+    if not installed():
+        pytest.skip("Virtuoso is not installed (Debian package virtuoso-opensource-7-bin)")
+    folder = tmp_path_factory.mktemp("virtuoso-lookup")
+    project = folder / "project"
+    shutil.copytree(built.root, project, symlinks=True)
+    server = Virtuoso(folder / "db", max_rows=1000).start()
+    try:
+        user, secret = "sovkg_loader", "l0ad-Secret-4417"
+        server.provision("dba-Secret-8823", user, secret)
+        done = run_sovkg("load", "--endpoint", server.url, cwd=Path(project),
+                         env={"SOVKG_ENDPOINT_USER": user, "SOVKG_ENDPOINT_PASSWORD": secret})
+        assert done.returncode == 0, done.stderr
+        yield RemoteEngine(server.url + "/sparql")
+    finally:
+        server.stop()
+
+
+def test_virtuoso_finds_what_the_embedded_store_finds(virtuoso_engine: RemoteEngine, engine: EmbeddedEngine,
+                                                       full: Resolver, names: list[str]) -> None:
+    sample = [*names[::25], "Gefion supercomputer", "gefion", "Hugging Face", "hugging face", "FR", "Amazn",
+              "GitHub", "Nvidia", "nvidia", f"<{ID}Gefion>"]
+    for text in sample:
+        exact = Resolver.from_engine(virtuoso_engine)._exact(text)
+        assert exact == Resolver.from_engine(engine)._exact(text), text
+        assert exact in ([], full.matches(text)), text
+    resolver = Resolver.from_engine(virtuoso_engine)
+    assert resolver.entity("Gefion").iri == ID + "Gefion" and not resolver._loaded
+    assert resolver.codes_by_label() == full.codes_by_label()

@@ -42,13 +42,29 @@ SELECT ?s ?text ?how WHERE {
 }
 """
 
-# The entities with a label, alias or ISO code written exactly as one of the spellings in ?_name.
+# The entities with a label, alias or ISO code written exactly as one of the spellings in ?_name,
+# and every name of some entities (?s): one triple pattern and a VALUES of the predicates, the
+# form Virtuoso 7.2.5 answers reliably (a UNION of BINDs under a VALUES of IRIs crashes it).
+_NAME_PREDICATES = {"http://www.w3.org/2000/01/rdf-schema#label": "label",
+                    "http://www.w3.org/2004/02/skos/core#altLabel": "alias",
+                    "https://w3id.org/sovkg/ontology#isoCode": "code"}
 _EXACT_QUERY = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX sov:  <https://w3id.org/sovkg/ontology#>
 SELECT DISTINCT ?s WHERE {
-  { ?s rdfs:label ?_name } UNION { ?s skos:altLabel ?_name } UNION { ?s sov:isoCode ?_name }
+  ?s ?p ?_name .
+  VALUES ?p { rdfs:label skos:altLabel sov:isoCode }
+}
+"""
+_NAMES_OF_QUERY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX sov:  <https://w3id.org/sovkg/ontology#>
+SELECT ?s ?p ?text WHERE {
+  ?s ?p ?text .
+  VALUES ?p { rdfs:label skos:altLabel sov:isoCode }
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/sovkg/id/"))
 }
 """
 # Local names of this graph's IRIs that a spelling can be appended to (no space, no bracket).
@@ -159,7 +175,10 @@ class Resolver:
             return
         self._loaded = True
         self._names, self._labels, self._codes = {}, {}, {}
-        _index_rows(self.engine.select(_INDEX_QUERY).rows, self._names, self._labels, self._codes)  # type: ignore[attr-defined]
+        rows = self.engine.select(_INDEX_QUERY).rows  # type: ignore[attr-defined]
+        _index_rows([(row[0].value, row[1].value, row[2].value) for row in rows
+                     if row[0] is not None and row[1] is not None and row[2] is not None],
+                    self._names, self._labels, self._codes)
 
     def codes_by_label(self) -> dict[str, str]:
         """The ISO code of each country or union with a code, keyed by its label (as the whole
@@ -202,8 +221,7 @@ class Resolver:
         if iri:
             rows = self._names_of([iri.group(1)])
             _index_rows(rows, {}, self._seen_labels, self._seen_codes)
-            return [iri.group(1)] if any(row[2] is not None and row[2].value in ("label", "code")
-                                         for row in rows) else []
+            return [iri.group(1)] if any(how in ("label", "code") for _, _, how in rows) else []
         names: list[ox.NamedNode | ox.Literal] = []
         iris: list[str] = []
         for spelling in _spellings(text):
@@ -220,8 +238,9 @@ class Resolver:
                 return sorted(tiers[tier])
         return []
 
-    def _names_of(self, iris: list[str]) -> list[list[ox.NamedNode | ox.Literal | None]]:
-        """The rows of the whole index for these IRIs only (an IRI the engine refuses has none)."""
+    def _names_of(self, iris: list[str]) -> list[tuple[str, str, str]]:
+        """The rows of the whole index (IRI, text, how) for these IRIs only (an IRI the engine
+        refuses has none)."""
         terms = []
         for iri in iris:
             try:
@@ -230,7 +249,10 @@ class Resolver:
                 continue
         if not terms:
             return []
-        return self.engine.select(with_value_list(_INDEX_QUERY, "s", terms)).rows  # type: ignore[attr-defined]
+        rows = self.engine.select(with_value_list(_NAMES_OF_QUERY, "s", terms)).rows  # type: ignore[attr-defined]
+        return [(row[0].value, row[2].value, _NAME_PREDICATES[row[1].value]) for row in rows
+                if row[0] is not None and row[2] is not None and row[1] is not None
+                and row[1].value in _NAME_PREDICATES]
 
     # ------------------------------------------------------------------ lookups
 
@@ -352,27 +374,25 @@ def _spellings(text: str) -> list[str]:
     return [spelling for spelling in dict.fromkeys(spellings) if spelling]
 
 
-def _index_rows(rows: list[list[ox.NamedNode | ox.Literal | None]], names: dict[str, dict[str, set[str]]],
+def _index_rows(rows: list[tuple[str, str, str]], names: dict[str, dict[str, set[str]]],
                 labels: dict[str, str], codes: dict[str, str]) -> None:
-    """Add the rows of the index query (entity, text, how) to ``names``, ``labels`` and ``codes``."""
+    """Add rows of the index (IRI, text, how: label, alias or code) to ``names``, ``labels`` and
+    ``codes``."""
 
     def add(text: str, tier: str, iri: str) -> None:
         key = normalise(text)
         if key:
             names.setdefault(key, {}).setdefault(tier, set()).add(iri)
 
-    for subject, text, how in rows:
-        if subject is None or text is None or how is None:
-            continue
-        iri = subject.value
-        add(text.value, "label" if how.value == "label" else "alias", iri)
-        if how.value == "label":
-            labels.setdefault(iri, text.value)
-            match = _PARENTHESIS.match(text.value)
+    for iri, text, how in rows:
+        add(text, "label" if how == "label" else "alias", iri)
+        if how == "label":
+            labels.setdefault(iri, text)
+            match = _PARENTHESIS.match(text)
             # "Amazon Web Services (AWS)", not "Jean Zay: 1,456 H100 (prose)"
-            if match and ":" not in text.value and match.group(2)[:1].isupper():
+            if match and ":" not in text and match.group(2)[:1].isupper():
                 add(match.group(1), "derived", iri)
                 add(match.group(2), "derived", iri)
-        elif how.value == "code":
-            codes[iri] = text.value
+        elif how == "code":
+            codes[iri] = text
         add(local_name(iri), "local name", iri)
