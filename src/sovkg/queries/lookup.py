@@ -43,7 +43,8 @@ SELECT ?s ?text ?how WHERE {
 """
 
 # The entities with a label, alias or ISO code written exactly as one of the spellings in ?_name,
-# and every name of some entities (?s): one triple pattern and a VALUES of the predicates, the
+# and every name of some entities (?s): one triple pattern from the terms bound, its predicate
+# filtered (a VALUES of the predicates would be joined first, over every name of the graph), the
 # form Virtuoso 7.2.5 answers reliably (a UNION of BINDs under a VALUES of IRIs crashes it).
 _NAME_PREDICATES = {"http://www.w3.org/2000/01/rdf-schema#label": "label",
                     "http://www.w3.org/2004/02/skos/core#altLabel": "alias",
@@ -54,7 +55,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX sov:  <https://w3id.org/sovkg/ontology#>
 SELECT DISTINCT ?s WHERE {
   ?s ?p ?_name .
-  VALUES ?p { rdfs:label skos:altLabel sov:isoCode }
+  FILTER(?p IN (rdfs:label, skos:altLabel, sov:isoCode))
 }
 """
 _NAMES_OF_QUERY = """
@@ -63,7 +64,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX sov:  <https://w3id.org/sovkg/ontology#>
 SELECT ?s ?p ?text WHERE {
   ?s ?p ?text .
-  VALUES ?p { rdfs:label skos:altLabel sov:isoCode }
+  FILTER(?p IN (rdfs:label, skos:altLabel, sov:isoCode))
   FILTER(isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/sovkg/id/"))
 }
 """
