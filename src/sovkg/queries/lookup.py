@@ -1,7 +1,11 @@
 """Find an entity of the graph by the name a person uses: label, alias, local name, IRI or ISO code.
 
-One index is read from the graph with one SELECT (so it works on every engine), then every lookup
-is a dictionary access. Matching is case-insensitive and tiered: an exact label beats a local
+A name is first looked up where it is written: the few spellings a person most likely means (as
+typed, lower case, upper case, capitalised) are bound as literals and IRIs and found through the
+engine's indexes, then every name of the entities found goes through the same tiers as below. Only
+a name not found that way, or naming several entities, reads the whole index of names (one SELECT,
+so it works on every engine); that index gives the complete list of candidates and the closest
+names. Matching is case-insensitive and tiered: an exact label beats a local
 name, which beats an alias (``skos:altLabel``, an ISO code), which beats a name derived from a
 label (the part before a parenthesis, or the abbreviation inside it: "Amazon Web Services (AWS)"
 answers to "AWS"). Two entities in the best tier that matches make the name ambiguous: the
@@ -19,6 +23,7 @@ import pyoxigraph as ox
 
 from sovkg.errors import QueryError
 from sovkg.namespaces import ID_IRI
+from sovkg.queries.params import with_value_list
 
 # Tiers, best first; a lookup answers from the first tier with any match.
 TIERS = ("label", "local name", "alias", "derived")
@@ -36,6 +41,35 @@ SELECT ?s ?text ?how WHERE {
   FILTER(isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/sovkg/id/"))
 }
 """
+
+# The entities with a label, alias or ISO code written exactly as one of the spellings in ?_name,
+# and every name of some entities (?s): one triple pattern from the terms bound, its predicate
+# filtered (a VALUES of the predicates would be joined first, over every name of the graph), the
+# form Virtuoso 7.2.5 answers reliably (a UNION of BINDs under a VALUES of IRIs crashes it).
+_NAME_PREDICATES = {"http://www.w3.org/2000/01/rdf-schema#label": "label",
+                    "http://www.w3.org/2004/02/skos/core#altLabel": "alias",
+                    "https://w3id.org/sovkg/ontology#isoCode": "code"}
+_EXACT_QUERY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX sov:  <https://w3id.org/sovkg/ontology#>
+SELECT DISTINCT ?s WHERE {
+  ?s ?p ?_name .
+  FILTER(?p IN (rdfs:label, skos:altLabel, sov:isoCode))
+}
+"""
+_NAMES_OF_QUERY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX sov:  <https://w3id.org/sovkg/ontology#>
+SELECT ?s ?p ?text WHERE {
+  ?s ?p ?text .
+  FILTER(?p IN (rdfs:label, skos:altLabel, sov:isoCode))
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/sovkg/id/"))
+}
+"""
+# Local names of this graph's IRIs that a spelling can be appended to (no space, no bracket).
+_LOCAL_NAME = re.compile(r"^[^\s<>\"{}|\\^`]+$")
 
 _DETAILS_QUERY = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -115,6 +149,8 @@ class Resolver:
     _codes: dict[str, str] = field(default_factory=dict)                   # IRI -> ISO code
     _loaded: bool = False
     _details: dict[str, Entity] = field(default_factory=dict)
+    _seen_labels: dict[str, str] = field(default_factory=dict)              # from targeted lookups
+    _seen_codes: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_engine(cls, engine: object) -> Resolver:
@@ -139,22 +175,21 @@ class Resolver:
         if self._loaded or self.engine is None:
             return
         self._loaded = True
-        for row in self.engine.select(_INDEX_QUERY).rows:  # type: ignore[attr-defined]
-            subject, text, how = row
-            if subject is None or text is None:
-                continue
-            iri = subject.value
-            self._add(text.value, "label" if how.value == "label" else "alias", iri)
-            if how.value == "label":
-                self._labels.setdefault(iri, text.value)
-                match = _PARENTHESIS.match(text.value)
-                # "Amazon Web Services (AWS)", not "Jean Zay: 1,456 H100 (prose)"
-                if match and ":" not in text.value and match.group(2)[:1].isupper():
-                    self._add(match.group(1), "derived", iri)
-                    self._add(match.group(2), "derived", iri)
-            elif how.value == "code":
-                self._codes[iri] = text.value
-            self._add(local_name(iri), "local name", iri)
+        self._names, self._labels, self._codes = {}, {}, {}
+        rows = self.engine.select(_INDEX_QUERY).rows  # type: ignore[attr-defined]
+        _index_rows([(row[0].value, row[1].value, row[2].value) for row in rows
+                     if row[0] is not None and row[1] is not None and row[2] is not None],
+                    self._names, self._labels, self._codes)
+
+    def codes_by_label(self) -> dict[str, str]:
+        """The ISO code of each country or union with a code, keyed by its label (as the whole
+        index gives them), read with two small queries instead of the whole index."""
+        if self._loaded or self.engine is None:
+            return {self._labels[iri]: code for iri, code in self._codes.items() if iri in self._labels}
+        labels: dict[str, str] = {}
+        codes: dict[str, str] = {}
+        _index_rows(self._names_of(list(self._code_list())), {}, labels, codes)
+        return {labels[iri]: code for iri, code in codes.items() if iri in labels}
 
     def _code_list(self) -> dict[str, str]:
         """IRI -> ISO code, without reading the whole index if it is not read yet."""
@@ -163,10 +198,62 @@ class Resolver:
         return {row[0].value: row[1].value for row in self.engine.select(_CODES_QUERY).rows  # type: ignore[attr-defined]
                 if row[0] is not None and row[1] is not None}
 
-    def _add(self, text: str, tier: str, iri: str) -> None:
-        key = normalise(text)
-        if key:
-            self._names.setdefault(key, {}).setdefault(tier, set()).add(iri)
+    def _label(self, iri: str) -> str:
+        """The label the index gives ``iri`` (its local name if none), without reading the index."""
+        labels = self._labels if self._loaded else self._seen_labels
+        return labels.get(iri, local_name(iri))
+
+    def _code(self, iri: str) -> str:
+        return (self._codes if self._loaded else self._seen_codes).get(iri, "")
+
+    # ------------------------------------------------------------------ targeted lookups
+
+    def _exact(self, text: str) -> list[str]:
+        """What :meth:`matches` answers, found through the spellings of ``text`` most likely
+        meant instead of the whole index; empty when none of them is written in the graph.
+
+        Every name of each entity found goes through the same tiers as the whole index, so the
+        entities answered are those the whole index gives for ``text`` unless another entity's
+        name differs from all these spellings yet normalises the same (an unusual mix of case).
+        """
+        if self.engine is None:
+            return []
+        iri = _IRI.match(text.strip())
+        if iri:
+            rows = self._names_of([iri.group(1)])
+            _index_rows(rows, {}, self._seen_labels, self._seen_codes)
+            return [iri.group(1)] if any(how in ("label", "code") for _, _, how in rows) else []
+        names: list[ox.NamedNode | ox.Literal] = []
+        iris: list[str] = []
+        for spelling in _spellings(text):
+            names += [ox.Literal(spelling, language="en"), ox.Literal(spelling)]
+            if _LOCAL_NAME.match(spelling):
+                iris.append(ID_IRI + spelling)
+        found = self.engine.select(with_value_list(_EXACT_QUERY, "_name", names)).rows  # type: ignore[attr-defined]
+        subjects = list(dict.fromkeys([row[0].value for row in found if row[0] is not None] + iris))
+        index: dict[str, dict[str, set[str]]] = {}
+        _index_rows(self._names_of(subjects), index, self._seen_labels, self._seen_codes)
+        tiers = index.get(_key(text), {})
+        for tier in TIERS:
+            if tiers.get(tier):
+                return sorted(tiers[tier])
+        return []
+
+    def _names_of(self, iris: list[str]) -> list[tuple[str, str, str]]:
+        """The rows of the whole index (IRI, text, how) for these IRIs only (an IRI the engine
+        refuses has none)."""
+        terms = []
+        for iri in iris:
+            try:
+                terms.append(ox.NamedNode(iri))
+            except ValueError:
+                continue
+        if not terms:
+            return []
+        rows = self.engine.select(with_value_list(_NAMES_OF_QUERY, "s", terms)).rows  # type: ignore[attr-defined]
+        return [(row[0].value, row[2].value, _NAME_PREDICATES[row[1].value]) for row in rows
+                if row[0] is not None and row[2] is not None and row[1] is not None
+                and row[1].value in _NAME_PREDICATES]
 
     # ------------------------------------------------------------------ lookups
 
@@ -175,7 +262,7 @@ class Resolver:
         iri = _IRI.match(text.strip())
         if iri:
             return [iri.group(1)] if iri.group(1) in self.labels or iri.group(1) in self.codes else []
-        tiers = self.names.get(normalise(text.lstrip(":")) if text.strip().startswith(":") else normalise(text), {})
+        tiers = self.names.get(_key(text), {})
         for tier in TIERS:
             if tiers.get(tier):
                 return sorted(tiers[tier])
@@ -216,7 +303,7 @@ class Resolver:
             for row in self.engine.select(_DETAILS_QUERY % values).rows:  # type: ignore[attr-defined]
                 iri = row[0].value
                 jurisdiction = row[4] is not None and row[4].value == "true"
-                label = self.labels.get(iri, local_name(iri))
+                label = self._label(iri)
                 self._details[iri] = Entity(
                     iri, label,
                     kind=row[1].value if row[1] is not None else "",
@@ -224,8 +311,7 @@ class Resolver:
                     country=row[2].value if row[2] is not None else (label if jurisdiction else ""),
                     iso_code=row[3].value if row[3] is not None else "",
                     jurisdiction=jurisdiction)
-        return [self._details.get(i) or Entity(i, self.labels.get(i, local_name(i)), iso_code=self.codes.get(i, ""))
-                for i in iris]
+        return [self._details.get(i) or Entity(i, self._label(i), iso_code=self._code(i)) for i in iris]
 
     def entity(self, text: str, what: str = "entity", jurisdictions_only: bool = False) -> Entity:
         """The one entity ``text`` names.
@@ -234,6 +320,14 @@ class Resolver:
             QueryError: no entity or more than one answers to the name; the message lists the
                 candidates, or the closest names, and says how to list more (``sovkg find``).
         """
+        if not self._loaded:
+            # The common case: the name is written as typed (or in a usual case) in the graph and
+            # names one entity. Anything else reads the whole index, for the same answer as before.
+            exact = self.details(self._exact(text))
+            if jurisdictions_only:
+                exact = [c for c in exact if c.jurisdiction or c.iso_code]
+            if len(exact) == 1:
+                return exact[0]
         candidates = self.details(self.matches(text))
         if jurisdictions_only:
             candidates = [c for c in candidates if c.jurisdiction or c.iso_code]
@@ -260,7 +354,46 @@ class Resolver:
             known = ", ".join(sorted(set(codes.values())))
             raise QueryError(f"no country with the code {value.upper()!r} in the graph (codes it knows: {known})")
         found = self.entity(value, what, jurisdictions_only=True)
-        code = self.codes.get(found.iri) or found.iso_code
+        code = self._code(found.iri) or found.iso_code
         if not code:
             raise QueryError(f"{what} {text!r} names {found.label}, which has no ISO code in the graph")
         return code
+
+
+def _key(text: str) -> str:
+    """The normalised name looked up for ``text`` (a leading ':' marks a local name)."""
+    return normalise(text.lstrip(":")) if text.strip().startswith(":") else normalise(text)
+
+
+def _spellings(text: str) -> list[str]:
+    """The ways ``text`` is most likely written in the graph: as typed and in the usual cases."""
+    forms = [text.strip(), " ".join(text.split()), unicodedata.normalize("NFKC", " ".join(text.split()))]
+    forms += [form.lstrip(":") for form in forms if form.startswith(":")]
+    spellings = []
+    for form in forms:
+        spellings += [form, form.lower(), form.upper(), form.title(), form.capitalize(), form[:1].upper() + form[1:]]
+    return [spelling for spelling in dict.fromkeys(spellings) if spelling]
+
+
+def _index_rows(rows: list[tuple[str, str, str]], names: dict[str, dict[str, set[str]]],
+                labels: dict[str, str], codes: dict[str, str]) -> None:
+    """Add rows of the index (IRI, text, how: label, alias or code) to ``names``, ``labels`` and
+    ``codes``."""
+
+    def add(text: str, tier: str, iri: str) -> None:
+        key = normalise(text)
+        if key:
+            names.setdefault(key, {}).setdefault(tier, set()).add(iri)
+
+    for iri, text, how in rows:
+        add(text, "label" if how == "label" else "alias", iri)
+        if how == "label":
+            labels.setdefault(iri, text)
+            match = _PARENTHESIS.match(text)
+            # "Amazon Web Services (AWS)", not "Jean Zay: 1,456 H100 (prose)"
+            if match and ":" not in text and match.group(2)[:1].isupper():
+                add(match.group(1), "derived", iri)
+                add(match.group(2), "derived", iri)
+        elif how == "code":
+            codes[iri] = text
+        add(local_name(iri), "local name", iri)

@@ -105,5 +105,21 @@ def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> st
         raise QueryError("a parameterised query needs an explicit 'WHERE {'")
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(str(term) for term in bindings.values())
-    block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
+    return _open_where(text, match, f"\n  VALUES ({names}) {{ ({terms}) }}\n")
+
+
+def with_value_list(text: str, name: str, terms: list[ox.NamedNode | ox.Literal]) -> str:
+    """The query with ``VALUES ?name { ... }`` of several terms opening its outermost WHERE group.
+
+    The terms are written in N-Triples syntax, as in :func:`with_values`, so no value can change
+    the query around them. An empty list binds nothing, so the query answers nothing.
+    """
+    match = _WHERE.search(mask_sparql(text))
+    if match is None:
+        raise QueryError("a parameterised query needs an explicit 'WHERE {'")
+    terms_text = " ".join(str(term) for term in dict.fromkeys(terms))
+    return _open_where(text, match, f"\n  VALUES ?{name} {{ {terms_text} }}\n")
+
+
+def _open_where(text: str, match: re.Match[str], block: str) -> str:
     return text[: match.end()] + block + text[match.end():]
