@@ -45,8 +45,7 @@ def run_stored(project: Project, name: str, params: dict[str, str] | None = None
     if query.presentation.control:
         table.parents = owners(engine, _actors_in(table, query.presentation.control))
     if query.presentation.matrix.get("codes"):
-        resolver = _resolver(engine)
-        table.codes = {resolver.labels[iri]: code for iri, code in resolver.codes.items() if iri in resolver.labels}
+        table.codes = _resolver(engine).codes_by_label()
     return table
 
 
