@@ -91,8 +91,9 @@ class BuildResult:
 
 
 def load_graphs(project: Project, reasoner: str = "fast", timings: dict[str, float] | None = None,
-                progress: Progress | None = None) -> Graphs:
-    """Parse the ontology and the facts and materialise the entailments."""
+                progress: Progress | None = None, dependency_records: bool = True) -> Graphs:
+    """Parse the ontology and the facts and materialise the entailments (without the qualified
+    dependency records if not ``dependency_records``: see :func:`materialise_in_store`)."""
     timings = timings if timings is not None else {}
     progress = progress or Progress(delay=float("inf"))
     start = time.perf_counter()
@@ -108,7 +109,7 @@ def load_graphs(project: Project, reasoner: str = "fast", timings: dict[str, flo
     start = time.perf_counter()
     with progress.step("reason"):
         materialise_in_store(store, ontology, facts, [ontology_graph, asserted_graph],
-                             ox.NamedNode(INFERRED_GRAPH), reasoner)
+                             ox.NamedNode(INFERRED_GRAPH), reasoner, dependency_records)
     timings["reason"] = time.perf_counter() - start
     return Graphs(ontology, facts, None, index, store)
 
