@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,11 +87,22 @@ class _Describer:
     def __init__(self, store: ox.Store, index: SourceIndex) -> None:
         self.store = store
         self.index = index
+        self.inferred = ox.NamedNode(INFERRED_GRAPH)
+
+    def parent(self, node: ox.NamedNode | ox.BlankNode) -> ox.Quad | None:
+        """A statement that links to the node, a stated one where there is one: an inferred link
+        (a super-property, a dependency record) is not where a person fixes the node."""
+        first = None
+        for quad in self.store.quads_for_pattern(None, None, node):
+            if quad.graph_name != self.inferred:
+                return quad
+            first = first or quad
+        return first
 
     def owner(self, node: ox.NamedNode | ox.BlankNode) -> ox.NamedNode | ox.BlankNode:
         seen = 0
         while isinstance(node, ox.BlankNode) and seen < 10:
-            parent = next(iter(self.store.quads_for_pattern(None, None, node)), None)
+            parent = self.parent(node)
             if parent is None:
                 break
             node, seen = parent.subject, seen + 1
@@ -114,7 +126,7 @@ class _Describer:
         return focus, self.label(owner), location
 
     def _link_to(self, node: ox.NamedNode | ox.BlankNode) -> str:
-        parent = next(iter(self.store.quads_for_pattern(None, None, node)), None)
+        parent = self.parent(node)
         return parent.predicate.value if parent else "node"
 
 
@@ -258,6 +270,25 @@ def validate(ontology: list[ox.Quad], facts: list[ox.Quad], inferred: list[ox.Tr
         report.violations.append(Violation(problem.rule, name, label, problem.path and _local(problem.path),
                                            problem.value, problem.message, location))
     return report
+
+
+# The predicates of the qualified dependency records (sovkg.build.dependencies): the only way into
+# a record, a node of its own with no type, label or evidence.
+_RECORD_PREDICATES = re.compile(r"(?<![\w-])(?:dependent|firstHop|dependee|dependencyLayer|dependeeJurisdiction|"
+                                r"dependentJurisdiction|pathLength)(?![\w-])")
+
+
+def reads_dependency_records(rule_files: Iterable[Path]) -> bool:
+    """Whether any of these shapes or check queries may read the qualified dependency records: it
+    names one of their predicates (anywhere, comments too: a word is enough to keep them)."""
+    for path in rule_files:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return True  # validation reports the unreadable file itself
+        if _RECORD_PREDICATES.search(text):
+            return True
+    return False
 
 
 def _quote_location(index: SourceIndex, quote: str) -> Location | None:

@@ -7,7 +7,7 @@ import sys
 import click
 
 from sovkg.build.pipeline import check, load_graphs
-from sovkg.build.validate import VALIDATORS
+from sovkg.build.validate import VALIDATORS, reads_dependency_records
 from sovkg.cli.main import project_of
 from sovkg.errors import EXIT_OK, EXIT_VIOLATIONS
 from sovkg.reports.validation import as_json, as_text, quote_warning
@@ -27,7 +27,9 @@ def validate(ctx: click.Context, fmt: str, validator: str) -> None:
       sovkg validate --format json
     """
     project = project_of(ctx)
-    report = check(project, load_graphs(project), validator=validator)
+    # The dependency records are for the questions: computed only if a shape or check reads them.
+    records = reads_dependency_records([*project.shape_files(), *sorted(project.checks.glob("*.rq"))])
+    report = check(project, load_graphs(project, dependency_records=records), validator=validator)
     click.echo(as_json(report, project.root) if fmt == "json" else as_text(report, project.root))
     warning = quote_warning(report, project.root)
     if warning and fmt == "json":
