@@ -94,6 +94,14 @@ def load_graphs(project: Project, reasoner: str = "fast", timings: dict[str, flo
                 progress: Progress | None = None, dependency_records: bool = True) -> Graphs:
     """Parse the ontology and the facts and materialise the entailments (without the qualified
     dependency records if not ``dependency_records``: see :func:`materialise_in_store`)."""
+    graphs = parse_graphs(project, timings, progress)
+    reason_graphs(graphs, reasoner, timings, progress, dependency_records)
+    return graphs
+
+
+def parse_graphs(project: Project, timings: dict[str, float] | None = None,
+                 progress: Progress | None = None) -> Graphs:
+    """Parse the ontology and the facts into graphs with nothing inferred yet."""
     timings = timings if timings is not None else {}
     progress = progress or Progress(delay=float("inf"))
     start = time.perf_counter()
@@ -106,12 +114,20 @@ def load_graphs(project: Project, reasoner: str = "fast", timings: dict[str, flo
         store.extend(ontology)
         store.extend(facts)
     timings["parse"] = time.perf_counter() - start
+    return Graphs(ontology, facts, None, index, store)
+
+
+def reason_graphs(graphs: Graphs, reasoner: str = "fast", timings: dict[str, float] | None = None,
+                  progress: Progress | None = None, dependency_records: bool = True) -> None:
+    """Materialise the entailments of parsed graphs into their inferred graph."""
+    timings = timings if timings is not None else {}
+    progress = progress or Progress(delay=float("inf"))
     start = time.perf_counter()
     with progress.step("reason"):
-        materialise_in_store(store, ontology, facts, [ontology_graph, asserted_graph],
+        materialise_in_store(graphs.store, graphs.ontology, graphs.facts,
+                             [ox.NamedNode(ONTOLOGY_GRAPH), ox.NamedNode(ASSERTED_GRAPH)],
                              ox.NamedNode(INFERRED_GRAPH), reasoner, dependency_records)
     timings["reason"] = time.perf_counter() - start
-    return Graphs(ontology, facts, None, index, store)
 
 
 def check(project: Project, graphs: Graphs, timings: dict[str, float] | None = None,
