@@ -100,16 +100,18 @@ def load_graphs(project: Project, reasoner: str = "fast", timings: dict[str, flo
 
 
 def parse_graphs(project: Project, timings: dict[str, float] | None = None,
-                 progress: Progress | None = None) -> Graphs:
-    """Parse the ontology and the facts into graphs with nothing inferred yet."""
+                 progress: Progress | None = None, located: bool = True) -> Graphs:
+    """Parse the ontology and the facts into graphs with nothing inferred yet; with their terms'
+    locations in ``graphs.index`` unless not ``located`` (then the caller indexes the files, in
+    the same order: the ontology, then ``project.kg_files()``)."""
     timings = timings if timings is not None else {}
     progress = progress or Progress(delay=float("inf"))
     start = time.perf_counter()
     index = SourceIndex()
     ontology_graph, asserted_graph = ox.NamedNode(ONTOLOGY_GRAPH), ox.NamedNode(ASSERTED_GRAPH)
     with progress.step("parse"):
-        ontology = parse_files([project.ontology], ontology_graph, index)
-        facts = parse_files(project.kg_files(), asserted_graph, index)
+        ontology = parse_files([project.ontology], ontology_graph, index if located else None)
+        facts = parse_files(project.kg_files(), asserted_graph, index if located else None)
         store = ox.Store()
         store.extend(ontology)
         store.extend(facts)
