@@ -22,8 +22,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from sovkg.build.parse import Location, SourceIndex
-from sovkg.build.support import SupportSummary, check_support
-from sovkg.build.vocabulary import ontology_problems, undeclared_terms
+from sovkg.build.support import SupportProblem, SupportSummary, check_support
+from sovkg.build.vocabulary import OntologyProblem, UndeclaredTerm, ontology_problems, undeclared_terms
 from sovkg.errors import InputError
 from sovkg.namespaces import INFERRED_GRAPH, RDFS_LABEL
 from sovkg.sources.quotes import check_quotes
@@ -230,26 +230,51 @@ def _checks(store: ox.Store, check_files: Iterable[Path], describer: _Describer)
     return violations
 
 
+@dataclass
+class ParsedChecks:
+    """What the rules that read only the parsed files found (vocabulary, ontology, support): they
+    need nothing inferred, so they can run while the reasoner does."""
+
+    undeclared: list[UndeclaredTerm]
+    ontology: list[OntologyProblem]
+    support: SupportSummary
+    support_problems: list[SupportProblem]
+
+
+def check_parsed(ontology: list[ox.Quad], facts: list[ox.Quad], index: SourceIndex, rule_files: list[Path],
+                 sources: list[Path]) -> ParsedChecks:
+    """Run the rules on the parsed quads alone; ``rule_files``: the shapes, checks and queries,
+    whose ``sov:`` terms must be declared too."""
+    undeclared = undeclared_terms(ontology, facts, index)
+    problems = ontology_problems(ontology, index, rule_files)
+    support, support_problems = check_support(ontology, facts, sources)
+    return ParsedChecks(undeclared, problems, support, support_problems)
+
+
 def validate(ontology: list[ox.Quad], facts: list[ox.Quad], inferred: list[ox.Triple] | None,
              index: SourceIndex, shape_files: list[Path], check_files: list[Path],
              sources: list[Path], query_files: list[Path] | None = None,
-             validator: str = "fast", store: ox.Store | None = None) -> Report:
+             validator: str = "fast", store: ox.Store | None = None,
+             parsed: ParsedChecks | None = None) -> Report:
     """Run every rule on the built graph and gather what is broken.
 
     ``store``, if given, already holds the ontology, the facts and the inferred triples in their
     graphs (it is only read), and ``inferred`` is not needed; else one is filled from the lists.
+    ``parsed``, if given, is what :func:`check_parsed` found on the same lists (not run again).
     """
     if store is None:
         store = ox.Store()
         store.extend([*ontology, *facts])
         graph = ox.NamedNode(INFERRED_GRAPH)
         store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in inferred or ())
+    if parsed is None:
+        parsed = check_parsed(ontology, facts, index, [*shape_files, *check_files, *(query_files or [])], sources)
     describer = _Describer(store, index)
     report = Report(sources=list(sources))
-    for term in undeclared_terms(ontology, facts, index):
+    for term in parsed.undeclared:
         report.violations.append(Violation("vocabulary: every sov: term is declared", term.iri,
                                            None, None, None, term.message, term.location))
-    for problem in ontology_problems(ontology, index, [*shape_files, *check_files, *(query_files or [])]):
+    for problem in parsed.ontology:
         report.violations.append(Violation(problem.rule, problem.iri, None, None, None, problem.message,
                                            problem.location))
     report.violations.extend(_shacl(store, shape_files, describer, validator))
@@ -264,8 +289,8 @@ def validate(ontology: list[ox.Quad], facts: list[ox.Quad], inferred: list[ox.Tr
             location = _quote_location(index, problem.quote) or location
             report.violations.append(Violation("quotes: every quote occurs in its source", name, label,
                                                "quote", problem.quote, problem.reason, location))
-    report.support, problems = check_support(ontology, facts, sources)
-    for problem in problems:
+    report.support = parsed.support
+    for problem in parsed.support_problems:
         name, label, location = describer.describe(problem.node, problem.path, problem.value)
         report.violations.append(Violation(problem.rule, name, label, problem.path and _local(problem.path),
                                            problem.value, problem.message, location))

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import sys
+import threading
 
 import click
 
-from sovkg.build.pipeline import check, load_graphs
-from sovkg.build.validate import VALIDATORS, reads_dependency_records
+from sovkg.build.parse import read_text
+from sovkg.build.pipeline import parse_graphs, reason_graphs
+from sovkg.build.validate import VALIDATORS, Report, check_parsed, reads_dependency_records
+from sovkg.build.validate import validate as validate_graphs
 from sovkg.cli.main import project_of
 from sovkg.errors import EXIT_OK, EXIT_VIOLATIONS
+from sovkg.project import Project
 from sovkg.reports.validation import as_json, as_text, quote_warning
 
 
@@ -27,11 +31,46 @@ def validate(ctx: click.Context, fmt: str, validator: str) -> None:
       sovkg validate --format json
     """
     project = project_of(ctx)
-    # The dependency records are for the questions: computed only if a shape or check reads them.
-    records = reads_dependency_records([*project.shape_files(), *sorted(project.checks.glob("*.rq"))])
-    report = check(project, load_graphs(project, dependency_records=records), validator=validator)
+    report = _validate(project, validator)
     click.echo(as_json(report, project.root) if fmt == "json" else as_text(report, project.root))
     warning = quote_warning(report, project.root)
     if warning and fmt == "json":
         click.echo(warning, err=True)
     sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
+
+
+def _validate(project: Project, validator: str) -> Report:
+    """What :func:`sovkg.build.pipeline.check` reports on :func:`load_graphs`, sooner: the reasoner
+    runs in a thread (it works inside the store, without the interpreter lock) while the files are
+    indexed and the rules that need nothing inferred read the parsed quads."""
+    shape_files, check_files = project.shape_files(), sorted(project.checks.glob("*.rq"))
+    query_files = sorted(project.queries.glob("*.rq"))
+    # The dependency records are for the questions: made only if a shape or check may read them.
+    records = reads_dependency_records([*shape_files, *check_files])
+    graphs = parse_graphs(project, located=False)
+    failure: list[BaseException] = []
+
+    def reason() -> None:
+        try:
+            reason_graphs(graphs, dependency_records=records)
+        except BaseException as error:  # raised again in the caller's thread
+            failure.append(error)
+
+    # a daemon, so that Ctrl-C need not wait for the reasoner's current step
+    reasoning = threading.Thread(target=reason, name="reasoner", daemon=True)
+    reasoning.start()
+    try:
+        for path in [project.ontology, *project.kg_files()]:
+            graphs.index.add_file(path, read_text(path))
+        parsed = check_parsed(graphs.ontology, graphs.facts, graphs.index, [*shape_files, *check_files, *query_files],
+                              project.sources)
+    except Exception:
+        reasoning.join()
+        if failure:  # the reasoner's error first, as when it ran first
+            raise failure[0] from None
+        raise
+    reasoning.join()
+    if failure:
+        raise failure[0]
+    return validate_graphs(graphs.ontology, graphs.facts, None, graphs.index, shape_files, check_files, project.sources,
+                           query_files, validator, graphs.store, parsed)
