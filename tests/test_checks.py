@@ -8,6 +8,8 @@ import pytest
 
 from sovkg.build.pipeline import check, load_graphs
 from sovkg.build.validate import reads_dependency_records
+from sovkg.cli.validate_cmd import validate_project
+from sovkg.errors import InputError
 
 from .test_shapes import SHAPE_FIXTURES, fixture_project, without_support_rules
 
@@ -85,3 +87,18 @@ def test_a_violation_on_an_unnamed_node_is_placed_at_the_stated_link(tmp_path: P
     report = check(project := _project(tmp_path, BLANK_HOPS), load_graphs(project))
     unnamed = {v.focus for v in report.violations if "(its " in v.focus}
     assert unnamed == {"https://w3id.org/sovkg/id/P (its trainedOn)", "https://w3id.org/sovkg/id/P (its developedBy)"}
+
+
+@pytest.mark.parametrize("body", [BLANK_HOPS, *FAULTS.values()])
+def test_the_validate_command_reports_what_the_build_checks(tmp_path: Path, body: str) -> None:
+    project = _project(tmp_path, body)
+    assert validate_project(project, "fast") == check(project, load_graphs(project))
+
+
+def test_the_validate_command_raises_the_reasoners_error(tmp_path: Path) -> None:
+    project = _project(tmp_path, ":Vendor sov:isMemberOf :XA .")
+    ontology = project.ontology.read_text()
+    project.ontology.write_text(ontology.replace("owl:propertyChainAxiom ( sov:hasChipAllocation sov:chip )",
+                                                 'owl:propertyChainAxiom ( sov:hasChipAllocation "chip" )'))
+    with pytest.raises(InputError, match="property chain"):
+        validate_project(project, "fast")

@@ -31,7 +31,7 @@ def validate(ctx: click.Context, fmt: str, validator: str) -> None:
       sovkg validate --format json
     """
     project = project_of(ctx)
-    report = _validate(project, validator)
+    report = validate_project(project, validator)
     click.echo(as_json(report, project.root) if fmt == "json" else as_text(report, project.root))
     warning = quote_warning(report, project.root)
     if warning and fmt == "json":
@@ -39,7 +39,7 @@ def validate(ctx: click.Context, fmt: str, validator: str) -> None:
     sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
 
 
-def _validate(project: Project, validator: str) -> Report:
+def validate_project(project: Project, validator: str) -> Report:
     """What :func:`sovkg.build.pipeline.check` reports on :func:`load_graphs`, sooner: the reasoner
     runs in a thread (it works inside the store, without the interpreter lock) while the files are
     indexed and the rules that need nothing inferred read the parsed quads."""
