@@ -8,7 +8,7 @@ import pytest
 
 from sovkg.build.pipeline import check, load_graphs
 from sovkg.build.validate import reads_dependency_records
-from sovkg.cli.validate_cmd import validate_project
+from sovkg.cli.validate_cmd import _meanwhile, validate_project
 from sovkg.errors import InputError
 
 from .test_shapes import SHAPE_FIXTURES, fixture_project, without_support_rules
@@ -102,3 +102,13 @@ def test_the_validate_command_raises_the_reasoners_error(tmp_path: Path) -> None
                                                  'owl:propertyChainAxiom ( sov:hasChipAllocation "chip" )'))
     with pytest.raises(InputError, match="property chain"):
         validate_project(project, "fast")
+
+
+def test_work_done_meanwhile_gives_its_result_or_its_error() -> None:
+    assert _meanwhile(sorted, [3, 1, 2])() == [1, 2, 3]
+
+    def fail() -> None:
+        raise InputError("sources/: cannot read this folder")
+
+    with pytest.raises(InputError, match="cannot read this folder"):
+        _meanwhile(fail)()

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -242,13 +242,15 @@ class ParsedChecks:
 
 
 def check_parsed(ontology: list[ox.Quad], facts: list[ox.Quad], index: SourceIndex, rule_files: list[Path],
-                 sources: list[Path]) -> ParsedChecks:
+                 sources: list[Path],
+                 support: Callable[[], tuple[SupportSummary, list[SupportProblem]]] | None = None) -> ParsedChecks:
     """Run the rules on the parsed quads alone; ``rule_files``: the shapes, checks and queries,
-    whose ``sov:`` terms must be declared too."""
+    whose ``sov:`` terms must be declared too. ``support``, if given, gives what
+    :func:`check_support` finds on the same quads (worked out elsewhere meanwhile)."""
     undeclared = undeclared_terms(ontology, facts, index)
     problems = ontology_problems(ontology, index, rule_files)
-    support, support_problems = check_support(ontology, facts, sources)
-    return ParsedChecks(undeclared, problems, support, support_problems)
+    summary, support_problems = support() if support is not None else check_support(ontology, facts, sources)
+    return ParsedChecks(undeclared, problems, summary, support_problems)
 
 
 def validate(ontology: list[ox.Quad], facts: list[ox.Quad], inferred: list[ox.Triple] | None,
