@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 from sovkg.build.pipeline import check, load_graphs
+from sovkg.build.validate import reads_dependency_records
+from sovkg.cli.validate_cmd import _meanwhile, validate_project
+from sovkg.errors import InputError
 
 from .test_shapes import SHAPE_FIXTURES, fixture_project, without_support_rules
 
@@ -53,3 +56,59 @@ def test_deprecated_term_in_use_is_reported(tmp_path: Path) -> None:
 def test_checks_pass_on_the_base_fixture(tmp_path: Path) -> None:
     project = fixture_project(tmp_path, SHAPE_FIXTURES / "_base.ttl")
     assert without_support_rules(check(project, load_graphs(project))).conforms
+
+
+def test_the_rules_read_no_dependency_record(tmp_path: Path) -> None:
+    project = fixture_project(tmp_path, SHAPE_FIXTURES / "_base.ttl")
+    rules = [*project.shape_files(), *project.checks.glob("*.rq")]
+    assert not reads_dependency_records(rules)
+    extra = project.checks / "hop-is-labelled.rq"
+    extra.write_text("PREFIX sov: <https://w3id.org/sovkg/ontology#>\n"
+                     "SELECT ?focus { ?focus sov:firstHop ?hop FILTER NOT EXISTS { ?hop a sov:Actor } }\n")
+    assert reads_dependency_records([*rules, extra])
+
+
+# A project whose links lead to unnamed, unlabelled nodes: the dependency records point at them too.
+BLANK_HOPS = f""":P a sov:SovereignModel ; rdfs:label "p"@en ; sov:isSovereignEffortOf :XA ; {EV} ;
+    sov:trainedOn [ a sov:Supercomputer ; sov:operatedBy :Vendor ] ;
+    sov:developedBy [ a sov:Organization ; sov:dependsOn :Vendor ] ."""
+
+
+@pytest.mark.parametrize("body", [BLANK_HOPS, *FAULTS.values()])
+def test_validation_without_the_dependency_records_reports_the_same(tmp_path: Path, body: str) -> None:
+    project = _project(tmp_path, body)
+    with_records = check(project, load_graphs(project))
+    without = check(project, load_graphs(project, dependency_records=False))
+    assert without.violations == with_records.violations
+    assert without.support == with_records.support
+
+
+def test_a_violation_on_an_unnamed_node_is_placed_at_the_stated_link(tmp_path: Path) -> None:
+    report = check(project := _project(tmp_path, BLANK_HOPS), load_graphs(project))
+    unnamed = {v.focus for v in report.violations if "(its " in v.focus}
+    assert unnamed == {"https://w3id.org/sovkg/id/P (its trainedOn)", "https://w3id.org/sovkg/id/P (its developedBy)"}
+
+
+@pytest.mark.parametrize("body", [BLANK_HOPS, *FAULTS.values()])
+def test_the_validate_command_reports_what_the_build_checks(tmp_path: Path, body: str) -> None:
+    project = _project(tmp_path, body)
+    assert validate_project(project, "fast") == check(project, load_graphs(project))
+
+
+def test_the_validate_command_raises_the_reasoners_error(tmp_path: Path) -> None:
+    project = _project(tmp_path, ":Vendor sov:isMemberOf :XA .")
+    ontology = project.ontology.read_text()
+    project.ontology.write_text(ontology.replace("owl:propertyChainAxiom ( sov:hasChipAllocation sov:chip )",
+                                                 'owl:propertyChainAxiom ( sov:hasChipAllocation "chip" )'))
+    with pytest.raises(InputError, match="property chain"):
+        validate_project(project, "fast")
+
+
+def test_work_done_meanwhile_gives_its_result_or_its_error() -> None:
+    assert _meanwhile(sorted, [3, 1, 2])() == [1, 2, 3]
+
+    def fail() -> None:
+        raise InputError("sources/: cannot read this folder")
+
+    with pytest.raises(InputError, match="cannot read this folder"):
+        _meanwhile(fail)()

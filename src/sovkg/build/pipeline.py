@@ -91,26 +91,45 @@ class BuildResult:
 
 
 def load_graphs(project: Project, reasoner: str = "fast", timings: dict[str, float] | None = None,
-                progress: Progress | None = None) -> Graphs:
-    """Parse the ontology and the facts and materialise the entailments."""
+                progress: Progress | None = None, dependency_records: bool = True) -> Graphs:
+    """Parse the ontology and the facts and materialise the entailments (without the qualified
+    dependency records if not ``dependency_records``: see :func:`materialise_in_store`)."""
+    graphs = parse_graphs(project, timings, progress)
+    reason_graphs(graphs, reasoner, timings, progress, dependency_records)
+    return graphs
+
+
+def parse_graphs(project: Project, timings: dict[str, float] | None = None,
+                 progress: Progress | None = None, located: bool = True) -> Graphs:
+    """Parse the ontology and the facts into graphs with nothing inferred yet; with their terms'
+    locations in ``graphs.index`` unless not ``located`` (then the caller indexes the files, in
+    the same order: the ontology, then ``project.kg_files()``)."""
     timings = timings if timings is not None else {}
     progress = progress or Progress(delay=float("inf"))
     start = time.perf_counter()
     index = SourceIndex()
     ontology_graph, asserted_graph = ox.NamedNode(ONTOLOGY_GRAPH), ox.NamedNode(ASSERTED_GRAPH)
     with progress.step("parse"):
-        ontology = parse_files([project.ontology], ontology_graph, index)
-        facts = parse_files(project.kg_files(), asserted_graph, index)
+        ontology = parse_files([project.ontology], ontology_graph, index if located else None)
+        facts = parse_files(project.kg_files(), asserted_graph, index if located else None)
         store = ox.Store()
         store.extend(ontology)
         store.extend(facts)
     timings["parse"] = time.perf_counter() - start
+    return Graphs(ontology, facts, None, index, store)
+
+
+def reason_graphs(graphs: Graphs, reasoner: str = "fast", timings: dict[str, float] | None = None,
+                  progress: Progress | None = None, dependency_records: bool = True) -> None:
+    """Materialise the entailments of parsed graphs into their inferred graph."""
+    timings = timings if timings is not None else {}
+    progress = progress or Progress(delay=float("inf"))
     start = time.perf_counter()
     with progress.step("reason"):
-        materialise_in_store(store, ontology, facts, [ontology_graph, asserted_graph],
-                             ox.NamedNode(INFERRED_GRAPH), reasoner)
+        materialise_in_store(graphs.store, graphs.ontology, graphs.facts,
+                             [ox.NamedNode(ONTOLOGY_GRAPH), ox.NamedNode(ASSERTED_GRAPH)],
+                             ox.NamedNode(INFERRED_GRAPH), reasoner, dependency_records)
     timings["reason"] = time.perf_counter() - start
-    return Graphs(ontology, facts, None, index, store)
 
 
 def check(project: Project, graphs: Graphs, timings: dict[str, float] | None = None,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from sovkg.build.closure import reachable
-from sovkg.build.dependencies import qualified_dependencies
+from sovkg.build.dependencies import ownership_chains, qualified_dependencies
 from sovkg.errors import InputError
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -304,14 +304,24 @@ def materialise(ontology: list[ox.Quad], facts: list[ox.Quad], reasoner: str = "
 
 
 def materialise_in_store(store: ox.Store, ontology: list[ox.Quad], facts: list[ox.Quad],
-                         sources: list[ox.NamedNode], inferred: ox.NamedNode, reasoner: str = "fast") -> None:
+                         sources: list[ox.NamedNode], inferred: ox.NamedNode, reasoner: str = "fast",
+                         dependency_records: bool = True) -> None:
     """Add to graph ``inferred`` of ``store`` what the named reasoner entails from the ``sources``
     graphs (which hold ``ontology`` and ``facts``), with the qualified dependencies: what
-    :func:`materialise` returns, without making a Python object of each entailed triple."""
+    :func:`materialise` returns, without making a Python object of each entailed triple.
+
+    ``dependency_records=False`` (fast reasoner only) leaves out the qualified dependency records
+    and their sums by jurisdiction, more than half of what is inferred at scale. Each is a node of
+    its own, with no type, label or evidence, reached only through the record's own predicates: a
+    validation whose shapes and checks name none of them does without them. The ownership chains
+    are still added, as they hang off the actors."""
     if reasoner == "fast":
         schema = reason_in_store(store, sources, inferred)
-        # the asserted triples streamed, not kept: at a million facts a set of them is 300 MB
-        dependencies = qualified_dependencies(store, (q.triple for q in facts), schema.superproperties)
+        if dependency_records:
+            # the asserted triples streamed, not kept: at a million facts a set of them is 300 MB
+            dependencies = qualified_dependencies(store, (q.triple for q in facts), schema.superproperties)
+        else:
+            dependencies = ownership_chains(store)
         store.extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in dependencies)
     elif reasoner == "owlrl":
         store.extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in materialise_owlrl(ontology, facts))

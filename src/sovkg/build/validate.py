@@ -14,15 +14,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from sovkg.build.parse import Location, SourceIndex
-from sovkg.build.support import SupportSummary, check_support
-from sovkg.build.vocabulary import ontology_problems, undeclared_terms
+from sovkg.build.support import SupportProblem, SupportSummary, check_support
+from sovkg.build.vocabulary import OntologyProblem, UndeclaredTerm, ontology_problems, undeclared_terms
 from sovkg.errors import InputError
 from sovkg.namespaces import INFERRED_GRAPH, RDFS_LABEL
 from sovkg.sources.quotes import check_quotes
@@ -86,11 +87,22 @@ class _Describer:
     def __init__(self, store: ox.Store, index: SourceIndex) -> None:
         self.store = store
         self.index = index
+        self.inferred = ox.NamedNode(INFERRED_GRAPH)
+
+    def parent(self, node: ox.NamedNode | ox.BlankNode) -> ox.Quad | None:
+        """A statement that links to the node, a stated one where there is one: an inferred link
+        (a super-property, a dependency record) is not where a person fixes the node."""
+        first = None
+        for quad in self.store.quads_for_pattern(None, None, node):
+            if quad.graph_name != self.inferred:
+                return quad
+            first = first or quad
+        return first
 
     def owner(self, node: ox.NamedNode | ox.BlankNode) -> ox.NamedNode | ox.BlankNode:
         seen = 0
         while isinstance(node, ox.BlankNode) and seen < 10:
-            parent = next(iter(self.store.quads_for_pattern(None, None, node)), None)
+            parent = self.parent(node)
             if parent is None:
                 break
             node, seen = parent.subject, seen + 1
@@ -114,7 +126,7 @@ class _Describer:
         return focus, self.label(owner), location
 
     def _link_to(self, node: ox.NamedNode | ox.BlankNode) -> str:
-        parent = next(iter(self.store.quads_for_pattern(None, None, node)), None)
+        parent = self.parent(node)
         return parent.predicate.value if parent else "node"
 
 
@@ -218,26 +230,53 @@ def _checks(store: ox.Store, check_files: Iterable[Path], describer: _Describer)
     return violations
 
 
+@dataclass
+class ParsedChecks:
+    """What the rules that read only the parsed files found (vocabulary, ontology, support): they
+    need nothing inferred, so they can run while the reasoner does."""
+
+    undeclared: list[UndeclaredTerm]
+    ontology: list[OntologyProblem]
+    support: SupportSummary
+    support_problems: list[SupportProblem]
+
+
+def check_parsed(ontology: list[ox.Quad], facts: list[ox.Quad], index: SourceIndex, rule_files: list[Path],
+                 sources: list[Path],
+                 support: Callable[[], tuple[SupportSummary, list[SupportProblem]]] | None = None) -> ParsedChecks:
+    """Run the rules on the parsed quads alone; ``rule_files``: the shapes, checks and queries,
+    whose ``sov:`` terms must be declared too. ``support``, if given, gives what
+    :func:`check_support` finds on the same quads (worked out elsewhere meanwhile)."""
+    undeclared = undeclared_terms(ontology, facts, index)
+    problems = ontology_problems(ontology, index, rule_files)
+    summary, support_problems = support() if support is not None else check_support(ontology, facts, sources)
+    return ParsedChecks(undeclared, problems, summary, support_problems)
+
+
 def validate(ontology: list[ox.Quad], facts: list[ox.Quad], inferred: list[ox.Triple] | None,
              index: SourceIndex, shape_files: list[Path], check_files: list[Path],
              sources: list[Path], query_files: list[Path] | None = None,
-             validator: str = "fast", store: ox.Store | None = None) -> Report:
+             validator: str = "fast", store: ox.Store | None = None,
+             parsed: ParsedChecks | None = None) -> Report:
     """Run every rule on the built graph and gather what is broken.
 
     ``store``, if given, already holds the ontology, the facts and the inferred triples in their
     graphs (it is only read), and ``inferred`` is not needed; else one is filled from the lists.
+    ``parsed``, if given, is what :func:`check_parsed` found on the same lists (not run again).
     """
     if store is None:
         store = ox.Store()
         store.extend([*ontology, *facts])
         graph = ox.NamedNode(INFERRED_GRAPH)
         store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in inferred or ())
+    if parsed is None:
+        parsed = check_parsed(ontology, facts, index, [*shape_files, *check_files, *(query_files or [])], sources)
     describer = _Describer(store, index)
     report = Report(sources=list(sources))
-    for term in undeclared_terms(ontology, facts, index):
+    for term in parsed.undeclared:
         report.violations.append(Violation("vocabulary: every sov: term is declared", term.iri,
                                            None, None, None, term.message, term.location))
-    for problem in ontology_problems(ontology, index, [*shape_files, *check_files, *(query_files or [])]):
+    for problem in parsed.ontology:
         report.violations.append(Violation(problem.rule, problem.iri, None, None, None, problem.message,
                                            problem.location))
     report.violations.extend(_shacl(store, shape_files, describer, validator))
@@ -252,12 +291,31 @@ def validate(ontology: list[ox.Quad], facts: list[ox.Quad], inferred: list[ox.Tr
             location = _quote_location(index, problem.quote) or location
             report.violations.append(Violation("quotes: every quote occurs in its source", name, label,
                                                "quote", problem.quote, problem.reason, location))
-    report.support, problems = check_support(ontology, facts, sources)
-    for problem in problems:
+    report.support = parsed.support
+    for problem in parsed.support_problems:
         name, label, location = describer.describe(problem.node, problem.path, problem.value)
         report.violations.append(Violation(problem.rule, name, label, problem.path and _local(problem.path),
                                            problem.value, problem.message, location))
     return report
+
+
+# The predicates of the qualified dependency records (sovkg.build.dependencies): the only way into
+# a record, a node of its own with no type, label or evidence.
+_RECORD_PREDICATES = re.compile(r"(?<![\w-])(?:dependent|firstHop|dependee|dependencyLayer|dependeeJurisdiction|"
+                                r"dependentJurisdiction|pathLength)(?![\w-])")
+
+
+def reads_dependency_records(rule_files: Iterable[Path]) -> bool:
+    """Whether any of these shapes or check queries may read the qualified dependency records: it
+    names one of their predicates (anywhere, comments too: a word is enough to keep them)."""
+    for path in rule_files:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return True  # validation reports the unreadable file itself
+        if _RECORD_PREDICATES.search(text):
+            return True
+    return False
 
 
 def _quote_location(index: SourceIndex, quote: str) -> Location | None:
