@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,15 +159,21 @@ def _triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
     return (q.triple for q in quads)
 
 
-def write_inferred(build: Build, graphs: Graphs) -> None:
-    """The inferred graph as N-Triples and Turtle, dumped by the store that holds it."""
-    target = build.folder
+def write_inferred(build: Build, graphs: Graphs, writer: BuildWriter) -> int:
+    """The inferred graph as N-Triples and Turtle, dumped by the store that holds it and each handed
+    to the writer; the number of inferred triples. Runs beside validation: the dumps let go of the
+    interpreter, and validation only reads the store."""
+    target = build.graph_file("inferred", "nt")
+    inferred = ox.NamedNode(INFERRED_GRAPH)
     try:
-        for suffix, format, prefixes in (("nt", ox.RdfFormat.N_TRIPLES, None), ("ttl", ox.RdfFormat.TURTLE, PREFIXES)):
-            target = build.graph_file("inferred", suffix)
-            graphs.store.dump(target, format, from_graph=ox.NamedNode(INFERRED_GRAPH), prefixes=prefixes)
+        graphs.store.dump(target, ox.RdfFormat.N_TRIPLES, from_graph=inferred)
+        writer.inferred()
+        target = build.graph_file("inferred", "ttl")
+        graphs.store.dump(target, ox.RdfFormat.TURTLE, from_graph=inferred, prefixes=PREFIXES)
+        writer.combined()
     except OSError as error:
         raise write_failed(target, error) from None
+    return graphs.count(INFERRED_GRAPH)
 
 
 def build(project: Project, reasoner: str = "fast", lock_timeout: float | None = None,
@@ -195,21 +202,20 @@ def build(project: Project, reasoner: str = "fast", lock_timeout: float | None =
         writer.facts()
         writing = time.perf_counter() - start
         reason_graphs(graphs, reasoner, timings, progress)
-        start = time.perf_counter()
-        write_inferred(staging.build, graphs)
-        writer.inferred()
-        counts = {"ontology": len(graphs.ontology), "asserted": len(graphs.facts),
-                  "inferred": graphs.count(INFERRED_GRAPH)}
-        counts["combined"] = sum(counts.values())
-        writing += time.perf_counter() - start
-        report = check(project, graphs, timings, validator, progress)
-        if not report.conforms:
-            raise ValidationFailed(report, f"the graph does not conform: {len(report.violations)} violation(s); "
-                                           "nothing was written and the previous build is still current")
-        graphs.release()  # the writer reads the files, not these: let their memory go
-        start = time.perf_counter()
-        with progress.step("write"):
-            writer.files()
+        with ThreadPoolExecutor(1, "write-inferred") as beside:  # waited for on leaving, even on failure
+            inferred = beside.submit(write_inferred, staging.build, graphs, writer)
+            report = check(project, graphs, timings, validator, progress)
+            if not report.conforms:
+                raise ValidationFailed(report, f"the graph does not conform: {len(report.violations)} "
+                                               "violation(s); nothing was written and the previous build is still "
+                                               "current")
+            start = time.perf_counter()
+            with progress.step("write"):
+                counts = {"ontology": len(graphs.ontology), "asserted": len(graphs.facts),
+                          "inferred": inferred.result()}
+                counts["combined"] = sum(counts.values())
+                graphs.release()  # the writer reads the files, not these: let their memory go
+                writer.files()
         with progress.step("store"):
             writer.store()
         timings["write"] = writing + time.perf_counter() - start

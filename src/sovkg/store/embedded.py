@@ -61,11 +61,11 @@ def write_store(path: Path, dataset: Path, format: ox.RdfFormat = TRIG) -> Path:
 class BuildWriter:
     """The writing process of one build, driven from the build's process.
 
-    Call :meth:`facts` once the TriG holds the ontology and the facts, :meth:`inferred` once the
-    inferred graph's N-Triples are written, then :meth:`files` and :meth:`store` to wait for the
-    two halves of the work; :meth:`stop` (also on leaving a ``with`` block) kills a writer that has
-    not finished. ``keep_fds`` are open files the writer inherits and holds while it lives (the
-    staging folder's lock).
+    Call :meth:`facts` once the TriG holds the ontology and the facts, :meth:`inferred` and
+    :meth:`combined` once the inferred graph's N-Triples, then Turtle, are written, then
+    :meth:`files` and :meth:`store` to wait for the two halves of the work; :meth:`stop` (also on
+    leaving a ``with`` block) kills a writer that has not finished. ``keep_fds`` are open files the
+    writer inherits and holds while it lives (the staging folder's lock).
     """
 
     def __init__(self, build: Build, keep_fds: tuple[int, ...] = ()) -> None:
@@ -86,8 +86,12 @@ class BuildWriter:
         self._send({"step": "facts"})
 
     def inferred(self) -> None:
-        """The inferred graph's files are written: load it, write the combined files and the TriG's end."""
+        """``inferred.nt`` is written: load it into the store."""
         self._send({"step": "inferred"})
+
+    def combined(self) -> None:
+        """``inferred.ttl`` is written too: write the combined files and the end of the TriG."""
+        self._send({"step": "combined"})
 
     def files(self) -> None:
         """Wait until every graph file is written."""
@@ -198,6 +202,9 @@ class _Writer:
                 self.store.bulk_load(part, NTRIPLES, to_graph=ox.NamedNode(INFERRED_GRAPH))
                 del part
                 _give_back_memory()
+
+    def combined(self) -> None:
+        build = self.build
         turtle = build.graph_file("inferred", "ttl")
         with build.trig.open("ab") as trig:
             # Turtle statements are what a TriG graph block holds.
@@ -224,7 +231,7 @@ def _serve(build: Build) -> int:
     """Run the steps the build sends, one JSON line each on standard input; answer on standard output.
     The end of the input before ``finish`` means the build is gone: stop without a word."""
     writer = _Writer(build)
-    answers = {"inferred": "files", "finish": "store"}
+    answers = {"combined": "files", "finish": "store"}
     for line in sys.stdin:
         step = json.loads(line)["step"]
         try:
