@@ -166,3 +166,86 @@ def test_builds_of_two_projects_do_not_wait_for_each_other(built_copy: Project, 
     other = Dist(tmp_path / "elsewhere" / "dist")
     with other.lock(), Dist(built_copy.dist).lock(timeout=1):
         pass
+
+
+def _writers(project: Project) -> list[int]:
+    """The pids of the processes writing a build of this project (they name their staging folder)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"sovkg.store.embedded" in command and any(str(project.dist).encode() in part for part in command):
+            found.append(int(entry.name))
+    return found
+
+
+def _catch_writer(project: Project, process: subprocess.Popen[str]) -> int | None:
+    """The pid of the build's writer once its store is being loaded, or None if the build ended first."""
+    builds = project.dist / "builds"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        staging = [p for p in builds.iterdir() if p.name.startswith(STAGING)]
+        if staging and (staging[0] / "store").exists():
+            writers = _writers(project)
+            if writers:
+                return writers[0]
+        time.sleep(0.002)
+    return None
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds processes through /proc")
+def test_a_build_killed_while_its_writer_loads_the_store_leaves_no_writer_and_the_previous_build(
+        built_copy: Project, sovkg: Runner) -> None:
+    before = (built_copy.dist / "current").resolve()
+    process = _start(built_copy, "build")
+    writer = _catch_writer(built_copy, process)
+    if writer is None:
+        process.wait(timeout=30)
+        pytest.skip("the build finished before its writer could be caught loading")
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while _writers(built_copy) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _writers(built_copy) == [], "the writer must die with its build"
+    assert (built_copy.dist / "current").resolve() == before
+    done = sovkg("query", "us-dependencies", cwd=built_copy.root)
+    assert done.returncode == EXIT_OK and "Gefion supercomputer" in done.stdout
+    again = sovkg("build", cwd=built_copy.root)
+    assert again.returncode == EXIT_OK, again.stderr
+    assert not [n for n in _folders(built_copy) if n.startswith(".")], "the dead build's folder is removed"
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds processes through /proc")
+def test_a_writer_that_dies_fails_its_build_in_one_line(built_copy: Project) -> None:
+    before = (built_copy.dist / "current").resolve()
+    process = _start(built_copy, "build")
+    writer = _catch_writer(built_copy, process)
+    if writer is None:
+        process.wait(timeout=30)
+        pytest.skip("the build finished before its writer could be caught loading")
+    os.kill(writer, signal.SIGKILL)
+    code = process.wait(timeout=120)
+    stderr = process.stderr.read() if process.stderr else ""
+    assert code == EXIT_OUTPUT, stderr
+    assert "the process writing the build's files and store was killed by signal 9" in stderr
+    assert "Traceback" not in stderr and "the previous build is still current" in stderr
+    assert (built_copy.dist / "current").resolve() == before
+    assert not [n for n in _folders(built_copy) if n.startswith(".")]
+
+
+def test_a_build_never_removes_the_staging_folder_of_a_live_build(tmp_path: Path) -> None:
+    dist = Dist(tmp_path / "dist")
+    dead = dist.builds / f"{STAGING}killed"
+    dead.mkdir(parents=True)  # what a killed build leaves: a staging folder nobody holds
+    with dist.stage() as first:
+        assert not dead.exists()
+        with dist.stage() as second:
+            assert first.folder.is_dir() and second.folder != first.folder
+        assert first.folder.is_dir(), "a concurrent build removed a live staging folder"
+        assert not second.folder.exists(), "an unpublished staging folder is removed"
+    assert not first.folder.exists()

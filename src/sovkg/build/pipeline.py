@@ -1,20 +1,18 @@
 """``sovkg build``: parse, reason, validate, write ``dist/``, fill the embedded store.
 
-Nothing is written unless every step succeeds: the build is written, under the project's build
-lock, into a staging folder that replaces the current build in one atomic step
+Nothing is published unless every step succeeds: the build is written into a staging folder of
+its own, which replaces the current build in one atomic step under the project's build lock
 (see :mod:`sovkg.store.build`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -26,7 +24,7 @@ from sovkg.errors import ValidationFailed
 from sovkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 from sovkg.project import Project
 from sovkg.store.build import Build, write_failed
-from sovkg.store.embedded import StoreLoad
+from sovkg.store.embedded import ONTOLOGY_PART, BuildWriter
 
 
 class Graphs:
@@ -90,28 +88,17 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def load_graphs(project: Project, reasoner: str = "fast", timings: dict[str, float] | None = None,
-                progress: Progress | None = None, dependency_records: bool = True) -> Graphs:
-    """Parse the ontology and the facts and materialise the entailments (without the qualified
-    dependency records if not ``dependency_records``: see :func:`materialise_in_store`)."""
-    graphs = parse_graphs(project, timings, progress)
-    reason_graphs(graphs, reasoner, timings, progress, dependency_records)
-    return graphs
-
-
 def parse_graphs(project: Project, timings: dict[str, float] | None = None,
                  progress: Progress | None = None, located: bool = True) -> Graphs:
-    """Parse the ontology and the facts into graphs with nothing inferred yet; with their terms'
-    locations in ``graphs.index`` unless not ``located`` (then the caller indexes the files, in
-    the same order: the ontology, then ``project.kg_files()``)."""
+    """Parse the ontology and the facts into a store (nothing inferred yet); with the files' texts
+    in ``graphs.index`` unless not ``located`` (then the caller adds them, in the same order: the
+    ontology, then ``project.kg_files()``)."""
     timings = timings if timings is not None else {}
-    progress = progress or Progress(delay=float("inf"))
     start = time.perf_counter()
     index = SourceIndex()
-    ontology_graph, asserted_graph = ox.NamedNode(ONTOLOGY_GRAPH), ox.NamedNode(ASSERTED_GRAPH)
-    with progress.step("parse"):
-        ontology = parse_files([project.ontology], ontology_graph, index if located else None)
-        facts = parse_files(project.kg_files(), asserted_graph, index if located else None)
+    with (progress or Progress(delay=float("inf"))).step("parse"):
+        ontology = parse_files([project.ontology], ox.NamedNode(ONTOLOGY_GRAPH), index if located else None)
+        facts = parse_files(project.kg_files(), ox.NamedNode(ASSERTED_GRAPH), index if located else None)
         store = ox.Store()
         store.extend(ontology)
         store.extend(facts)
@@ -121,15 +108,23 @@ def parse_graphs(project: Project, timings: dict[str, float] | None = None,
 
 def reason_graphs(graphs: Graphs, reasoner: str = "fast", timings: dict[str, float] | None = None,
                   progress: Progress | None = None, dependency_records: bool = True) -> None:
-    """Materialise the entailments of parsed graphs into their inferred graph."""
+    """Materialise the entailments of parsed graphs into their inferred graph (without the
+    qualified dependency records if not ``dependency_records``: see :func:`materialise_in_store`)."""
     timings = timings if timings is not None else {}
-    progress = progress or Progress(delay=float("inf"))
     start = time.perf_counter()
-    with progress.step("reason"):
+    with (progress or Progress(delay=float("inf"))).step("reason"):
         materialise_in_store(graphs.store, graphs.ontology, graphs.facts,
                              [ox.NamedNode(ONTOLOGY_GRAPH), ox.NamedNode(ASSERTED_GRAPH)],
                              ox.NamedNode(INFERRED_GRAPH), reasoner, dependency_records)
     timings["reason"] = time.perf_counter() - start
+
+
+def load_graphs(project: Project, reasoner: str = "fast", timings: dict[str, float] | None = None,
+                progress: Progress | None = None, dependency_records: bool = True) -> Graphs:
+    """Parse the ontology and the facts and materialise the entailments."""
+    graphs = parse_graphs(project, timings, progress)
+    reason_graphs(graphs, reasoner, timings, progress, dependency_records)
+    return graphs
 
 
 def check(project: Project, graphs: Graphs, timings: dict[str, float] | None = None,
@@ -145,63 +140,43 @@ def check(project: Project, graphs: Graphs, timings: dict[str, float] | None = N
     return report
 
 
+def write_parsed(build: Build, graphs: Graphs) -> None:
+    """What is written from the parsed quads (a store would write literals in canonical form,
+    ``1.0`` as ``1``): the start of the TriG (the ontology and the facts), the asserted files,
+    and the ontology's part of the combined files. The build's writer does the rest."""
+    turtle, ntriples = ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES
+    target = build.trig
+    try:
+        ox.serialize(itertools.chain(graphs.ontology, graphs.facts), target, format=ox.RdfFormat.TRIG,
+                     prefixes=PREFIXES)
+        for suffix, format in (("ttl", turtle), ("nt", ntriples)):
+            target = build.graph_file("asserted", suffix)
+            ox.serialize(_triples(graphs.facts), target, format=format, prefixes=PREFIXES)
+            target = build.folder / f"{ONTOLOGY_PART}.{suffix}"
+            ox.serialize(_triples(graphs.ontology), target, format=format, prefixes=PREFIXES)
+    except OSError as error:
+        raise write_failed(target, error) from None
+
+
 def _triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
     return (q.triple for q in quads)
 
 
-def _append(target: BinaryIO, part: Path) -> None:
-    """Copy a Turtle or N-Triples file to the end of ``target``, less its prefix declarations
-    (the file it is appended to declares the same ones at its top)."""
-    with part.open("rb") as source:
-        line = source.readline()
-        while line.startswith(b"@prefix "):
-            line = source.readline()
-        target.write(line)
-        shutil.copyfileobj(source, target, 1 << 20)
-
-
-def write_outputs(build: Build, graphs: Graphs,
-                  on_dataset: Callable[[Path], None] | None = None) -> dict[str, int]:
-    """The graph files of a build: Turtle and N-Triples of each graph, and one TriG of all.
-
-    The ontology and the asserted facts are written from the parsed quads (a store would write
-    literals in canonical form, ``1.0`` as ``1``), the inferred graph by the store itself. The
-    combined files and the TriG are those parts one after the other, which both formats allow.
-    ``on_dataset`` hears of the TriG once every file is written: ``graphs`` is not read after.
-    """
+def write_inferred(build: Build, graphs: Graphs, writer: BuildWriter) -> int:
+    """The inferred graph as N-Triples and Turtle, dumped by the store that holds it and each handed
+    to the writer; the number of inferred triples. Runs beside validation: the dumps let go of the
+    interpreter, and validation only reads the store."""
+    target = build.graph_file("inferred", "nt")
     inferred = ox.NamedNode(INFERRED_GRAPH)
-    turtle, ntriples = ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES
-    target = build.folder
     try:
+        graphs.store.dump(target, ox.RdfFormat.N_TRIPLES, from_graph=inferred)
+        writer.inferred()
         target = build.graph_file("inferred", "ttl")
-        graphs.store.dump(target, turtle, from_graph=inferred, prefixes=PREFIXES)
-        target = build.graph_file("inferred", "nt")
-        graphs.store.dump(target, ntriples, from_graph=inferred)
-        counts = {"ontology": len(graphs.ontology), "asserted": len(graphs.facts),
-                  "inferred": graphs.count(INFERRED_GRAPH)}
-        target = build.trig
-        with target.open("wb") as trig:
-            ox.serialize(itertools.chain(graphs.ontology, graphs.facts), trig, format=ox.RdfFormat.TRIG,
-                         prefixes=PREFIXES)
-            # Turtle statements are what a TriG graph block holds.
-            trig.write(f"<{INFERRED_GRAPH}> {{\n".encode())
-            _append(trig, build.graph_file("inferred", "ttl"))
-            trig.write(b"}\n")
-        target = build.graph_file("asserted", "ttl")
-        ox.serialize(_triples(graphs.facts), target, format=turtle, prefixes=PREFIXES)
-        target = build.graph_file("asserted", "nt")
-        ox.serialize(_triples(graphs.facts), target, format=ntriples)
-        for suffix, format in (("ttl", turtle), ("nt", ntriples)):
-            target = build.graph_file("combined", suffix)
-            with target.open("wb") as combined:
-                ox.serialize(_triples(graphs.ontology), combined, format=format, prefixes=PREFIXES)
-                _append(combined, build.graph_file("asserted", suffix))
-                _append(combined, build.graph_file("inferred", suffix))
-        if on_dataset is not None:
-            on_dataset(build.trig)
+        graphs.store.dump(target, ox.RdfFormat.TURTLE, from_graph=inferred, prefixes=PREFIXES)
+        writer.combined()
     except OSError as error:
         raise write_failed(target, error) from None
-    return {**counts, "combined": sum(counts.values())}
+    return graphs.count(INFERRED_GRAPH)
 
 
 def build(project: Project, reasoner: str = "fast", lock_timeout: float | None = None,
@@ -209,8 +184,10 @@ def build(project: Project, reasoner: str = "fast", lock_timeout: float | None =
           progress: Progress | None = None) -> BuildResult:
     """Build the project into ``dist/``; the previous build stays current if anything fails.
 
-    Parsing, reasoning and validation run without the lock; writing and publishing take it, so
-    builds started together publish one after the other (``on_wait`` hears that one waits).
+    The build is written into a staging folder of its own from the moment the input is parsed:
+    a writing process (:class:`~sovkg.store.embedded.BuildWriter`) loads the embedded store and
+    writes the graph files while this one reasons and validates. Only publishing takes the lock,
+    so builds started together publish one after the other (``on_wait`` hears that one waits).
 
     Raises:
         InputError: malformed input (nothing is written).
@@ -220,31 +197,31 @@ def build(project: Project, reasoner: str = "fast", lock_timeout: float | None =
     timings: dict[str, float] = {}
     total = time.perf_counter()
     progress = progress or Progress(delay=float("inf"))
-    graphs = load_graphs(project, reasoner, timings, progress)
-    report = check(project, graphs, timings, validator, progress)
-    if not report.conforms:
-        raise ValidationFailed(report, f"the graph does not conform: {len(report.violations)} violation(s); "
-                                       "nothing was written and the previous build is still current")
-    graphs.index = SourceIndex()  # only reports needed where terms are written: let it go before writing
-    with project.outputs.stage(lock_timeout, on_wait) as staging:
+    graphs = parse_graphs(project, timings, progress)
+    with project.outputs.stage(lock_timeout, on_wait) as staging, \
+            BuildWriter(staging.build, (staging.hold_fd,) if staging.hold_fd is not None else ()) as writer:
         start = time.perf_counter()
-        loading: list[StoreLoad] = []
-
-        def load_store(dataset: Path) -> None:
-            # Everything is written out: the graphs leave their memory to the embedded store's loading.
-            graphs.release()
-            loading.append(StoreLoad(staging.build.store, dataset))
-
-        try:
+        write_parsed(staging.build, graphs)
+        writer.facts()
+        writing = time.perf_counter() - start
+        reason_graphs(graphs, reasoner, timings, progress)
+        with ThreadPoolExecutor(1, "write-inferred") as beside:  # waited for on leaving, even on failure
+            inferred = beside.submit(write_inferred, staging.build, graphs, writer)
+            report = check(project, graphs, timings, validator, progress)
+            if not report.conforms:
+                raise ValidationFailed(report, f"the graph does not conform: {len(report.violations)} "
+                                               "violation(s); nothing was written and the previous build is still "
+                                               "current")
+            start = time.perf_counter()
             with progress.step("write"):
-                counts = write_outputs(staging.build, graphs, load_store)
-            with progress.step("store"):
-                loading[0].wait()
-        finally:
-            for load in loading:  # never leave a thread writing into a folder being removed
-                with contextlib.suppress(Exception):
-                    load.wait()
-        timings["write"] = time.perf_counter() - start
+                counts = {"ontology": len(graphs.ontology), "asserted": len(graphs.facts),
+                          "inferred": inferred.result()}
+                counts["combined"] = sum(counts.values())
+                graphs.release()  # the writer reads the files, not these: let their memory go
+                writer.files()
+        with progress.step("store"):
+            writer.store()
+        timings["write"] = writing + time.perf_counter() - start
         timings["total"] = time.perf_counter() - total
         manifest = {"reasoner": reasoner, "triples": counts, "quotes_checked": report.quotes_checked,
                     "seconds": {k: round(v, 3) for k, v in timings.items()},

@@ -10,11 +10,12 @@ Layout (written here and nowhere else)::
       builds/.trash-<id>/   a build being removed
 
 A staging folder only becomes ``builds/<id>`` after its last file is written, so a process killed
-mid-write leaves a ``.staging-`` folder that is never taken for a build; the next build removes it
-under the lock. Only one process writes and publishes at a time (the lock); a second one waits and
-says who holds the lock, or gives up after a timeout. A reader resolves ``current`` once, opens that
-real folder and holds a shared lock on it while it reads, so pruning never removes a build in use
-and a reader never mixes the files of two builds.
+mid-write leaves a ``.staging-`` folder that is never taken for a build. Each build holds its
+staging folder locked while it lives (several builds write theirs at once); the next build removes,
+under the lock, those nobody holds any more. Only one process publishes at a time (the lock); a
+second one waits and says who holds the lock, or gives up after a timeout. A reader resolves
+``current`` once, opens that real folder and holds a shared lock on it while it reads, so pruning
+never removes a build in use and a reader never mixes the files of two builds.
 """
 
 from __future__ import annotations
@@ -216,7 +217,13 @@ class Dist:
     @contextlib.contextmanager
     def stage(self, timeout: float | None = None,
               on_wait: Callable[[str], None] | None = None) -> Iterator[Staging]:
-        """A fresh staging folder, written and published under the lock; removed unless published."""
+        """A fresh staging folder, removed unless published.
+
+        It is made under the lock (which also removes the staging folders of builds that died),
+        then held by this build alone, an exclusive ``flock`` on the folder that any process the
+        build hands it to holds as well, so that no other build removes it while it is written.
+        The writing needs no lock; :meth:`Staging.publish` takes it again.
+        """
         with self.lock(timeout, on_wait):
             self._clean_leftovers()
             build_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}-{os.getpid()}"
@@ -224,22 +231,39 @@ class Dist:
                 self.builds.mkdir(parents=True, exist_ok=True)
                 folder = self.builds / f"{STAGING}{build_id}"
                 folder.mkdir()
+                hold = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
             except OSError as error:
                 raise write_failed(self.builds, error) from None
-            staging = Staging(self, folder, build_id)
-            try:
-                yield staging
-            finally:
-                if staging.published is None:
-                    shutil.rmtree(folder, ignore_errors=True)
+            fcntl.flock(hold, fcntl.LOCK_EX)  # a new folder: nobody else can hold it yet
+        staging = Staging(self, folder, build_id, hold_fd=hold, lock_timeout=timeout, on_wait=on_wait)
+        try:
+            yield staging
+        finally:
+            if staging.published is None:
+                shutil.rmtree(folder, ignore_errors=True)
+            staging.release()
 
     def _clean_leftovers(self) -> None:
-        """Under the lock: staging folders of killed builds, half-removed builds, stray links."""
+        """Under the lock: staging folders of builds that died (no process holds them any more),
+        half-removed builds, stray links."""
         if not self.builds.is_dir():
             return
         for entry in self.builds.iterdir():
-            if entry.name.startswith((STAGING, TRASH)):
+            if entry.name.startswith(TRASH):
                 shutil.rmtree(entry, ignore_errors=True)
+            elif entry.name.startswith(STAGING):
+                try:
+                    fd = os.open(entry, os.O_RDONLY | os.O_DIRECTORY)
+                except OSError:
+                    continue
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # a live build is writing it
+                else:
+                    shutil.rmtree(entry, ignore_errors=True)
+                finally:
+                    os.close(fd)
         for entry in self.path.glob(".current-*"):
             with contextlib.suppress(OSError):
                 entry.unlink()
@@ -289,12 +313,19 @@ class Dist:
 
 @dataclass
 class Staging:
-    """A build being written. Write its files, then :meth:`publish`; ``build.json`` goes last."""
+    """A build being written. Write its files, then :meth:`publish`; ``build.json`` goes last.
+
+    ``hold_fd`` is the open staging folder this build holds locked (see :meth:`Dist.stage`); a
+    process writing into the folder for the build inherits it.
+    """
 
     dist: Dist
     folder: Path
     id: str
     published: Build | None = None
+    hold_fd: int | None = None
+    lock_timeout: float | None = None
+    on_wait: Callable[[str], None] | None = None
 
     @property
     def build(self) -> Build:
@@ -302,7 +333,8 @@ class Staging:
         return Build(self.folder)
 
     def publish(self, manifest: dict[str, object]) -> Build:
-        """Write ``build.json`` (which completes the folder), then publish it as ``current``."""
+        """Write ``build.json`` (which completes the folder), then, under the lock, publish it as
+        ``current``."""
         try:
             path = self.folder / "build.json"
             partial = self.folder / ".build.json.partial"
@@ -310,8 +342,17 @@ class Staging:
             os.replace(partial, path)
         except OSError as error:
             raise write_failed(self.folder / "build.json", error) from None
-        self.published = self.dist._publish(self.folder, self.id)
+        with self.dist.lock(self.lock_timeout, self.on_wait):
+            self.release()  # readers take a shared lock on a published folder
+            self.published = self.dist._publish(self.folder, self.id)
         return self.published
+
+    def release(self) -> None:
+        """Let go of the staging folder's lock (done by publishing, or once the folder is removed)."""
+        if self.hold_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.hold_fd)
+            self.hold_fd = None
 
 
 def _command() -> list[str]:
