@@ -124,14 +124,14 @@ def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None
     iso_code, depends_on_jurisdiction = _iri("isoCode"), _iri("dependsOnJurisdiction")
     coded: dict[object, bool] = {}
     labelled: dict[object, bool] = {}
-    resting: dict[object, set[object]] = {}
+    under: dict[object, set[object]] = {}
 
-    def rests_on(hop: object) -> set[object]:
-        # as what-if-withdrawal tests a first hop: what it is, is under, depends on, and the
-        # jurisdictions of what it depends on
-        if hop not in resting:
-            resting[hop] = {hop, *objects(hop, has_jurisdiction), *objects(hop, depends_on_jurisdiction)} | reached(hop)
-        return resting[hop]
+    def rests_on(hop: object, country: object) -> bool:
+        # as what-if-withdrawal tests a first hop: it is the country, is under it, depends on it,
+        # or depends on an actor under it
+        if hop not in under:
+            under[hop] = {hop, *objects(hop, has_jurisdiction), *objects(hop, depends_on_jurisdiction)}
+        return country in under[hop] or country in reached(hop)
 
     def has(cache: dict[object, bool], node: object, predicate: ox.NamedNode) -> bool:
         if node not in cache:
@@ -147,14 +147,17 @@ def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None
         # country, and that have a stated home other than it: the recorded alternatives if the
         # country withdrew. Only where there is one (none recorded is the absence of a node).
         found: list[ox.Triple] = []
+        # A first hop rests on the home of every actor it leads to, so an alternative always comes
+        # through another first hop: with a single one there is none.
+        if len({hop for hop, _ in links}) < 2:
+            return found
         countries = {where for _, actor in links for where in stated_homes(actor) if has(coded, where, iso_code)}
         if not countries:
             return found
-        candidates = [(rests_on(hop), actor, stated_homes(actor)) for hop, actor in links
-                      if has(labelled, actor, label)]
+        candidates = [(hop, actor, stated_homes(actor)) for hop, actor in links if has(labelled, actor, label)]
         for country in sorted(countries, key=str):
-            alternatives = {actor for rested_on, actor, stated in candidates
-                            if country not in rested_on and (len(stated) > 1 or (stated and stated[0] != country))}
+            alternatives = {actor for hop, actor, stated in candidates
+                            if (len(stated) > 1 or (stated and stated[0] != country)) and not rests_on(hop, country)}
             if not alternatives:
                 continue
             key = f"{project} {layer.value} {country}"
