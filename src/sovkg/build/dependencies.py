@@ -19,9 +19,13 @@ its stated ``sov:hasJurisdiction``, or the actor itself for a state; none where 
 Two more lookups are written beside them. The sovereignty matrix sums every qualified dependency of
 every project of a country; one node per country, layer and home jurisdiction of the actors holds
 that sum (``sov:dependentJurisdiction``, ``sov:dependencyLayer``, ``sov:dependeeJurisdiction``, each
-of the last two absent where not stated). The ownership questions follow ``sov:ownedBy`` chains up
-and down from one actor; ``sov:ownerInChain`` relates each owned node to every owner above it and
-``sov:ultimateOwner`` to the tops of its chains.
+of the last two absent where not stated). The what-if question asks, for each project, layer and
+country the project rests on there, which other actors of that layer it reaches without resting on
+that country; one ``sov:LayerExposure`` node per such project, layer and country holds them
+(``sov:alternativeActor``), written only where there is one. The ownership questions follow
+``sov:ownedBy`` chains up and down from one actor; ``sov:ownerInChain`` relates each owned node to
+every owner above it, ``sov:ultimateOwner`` to the tops of its chains, and ``sov:groupMember`` each
+actor to every member of its group (itself, its owners, what it owns).
 """
 
 from __future__ import annotations
