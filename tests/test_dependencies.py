@@ -2,14 +2,22 @@
 
 The dependency questions read them instead of following every chain on every run, so they must be
 exactly what the chains say: the test compares them with the same rules written as one SPARQL
-query with property paths (the form the questions had), on the built seed graph.
+query with property paths (the form the questions had), on the built seed graph; the lookups
+added beside them are compared with the SPARQL they replace on the seed graph and on a small
+generated world (whose chains, groups and countries are many and regular).
 """
 
 from __future__ import annotations
 
-import pyoxigraph as ox
+import subprocess
+import sys
 
+import pyoxigraph as ox
+import pytest
+
+from sovkg.build.pipeline import build
 from sovkg.project import Project
+from tests.conftest import ROOT
 
 PREFIXES = """PREFIX sov: <https://w3id.org/sovkg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -121,3 +129,73 @@ def test_jurisdiction_summaries_sum_the_qualified_dependencies(built: Project) -
         ?project sov:isSovereignEffortOf ?country .
         OPTIONAL { ?dependency sov:dependencyLayer ?layer }
         OPTIONAL {""" + HOMES + " } }", names)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A small generated world, built once for this module."""
+    root = tmp_path_factory.mktemp("world") / "world"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "world.py"), "--triples", "6000", "--out", str(root)],
+                   capture_output=True, text=True, check=True)
+    project = Project(root, root / "dist")
+    build(project)
+    return project
+
+
+@pytest.fixture(params=["seed", "world"])
+def graph(request: pytest.FixtureRequest) -> ox.Store:
+    """The built store of the seed graph, then of the generated world."""
+    project: Project = request.getfixturevalue("built" if request.param == "seed" else "world")
+    return ox.Store.read_only(str(project.store))
+
+
+# The recorded alternatives of what-if-withdrawal, as the question computed them before they were
+# materialised: for each project, layer and country (with an ISO code) it rests on in that layer,
+# the labelled actors of another dependency in the same layer with a stated home other than the
+# country, whose first hop neither is, nor is under, nor depends on the country or its actors.
+ALTERNATIVES = """SELECT DISTINCT ?project ?layer ?country ?alternative WHERE {
+  ?lost sov:dependeeJurisdiction ?country ; sov:dependent ?project ; sov:dependencyLayer ?layer .
+  ?country sov:isoCode ?anyCode .
+  ?other sov:dependent ?project ; sov:dependencyLayer ?layer ; sov:firstHop ?otherTarget ;
+         sov:dependee ?alternative ; sov:dependeeJurisdiction ?alternativeHome .
+  ?alternative rdfs:label ?alternativeName .
+  FILTER (?alternativeHome != ?country && ?otherTarget != ?country)
+  FILTER NOT EXISTS { ?otherTarget sov:hasJurisdiction ?country }
+  FILTER NOT EXISTS { ?otherTarget sov:dependsOnJurisdiction ?country }
+  FILTER NOT EXISTS { ?otherTarget sov:dependsOn ?country }
+}"""
+
+
+def test_layer_exposures_hold_the_alternatives_the_question_computed(graph: ox.Store) -> None:
+    names = ("project", "layer", "country", "alternative")
+    materialised = _select(graph, """SELECT ?project ?layer ?country ?alternative WHERE {
+        ?exposure sov:exposedProject ?project ; sov:exposedLayer ?layer ; sov:exposedTo ?country ;
+                  sov:alternativeActor ?alternative }""", names)
+    assert materialised
+    assert materialised == _select(graph, ALTERNATIVES, names)
+    # one project, layer and country per exposure, and none without an alternative
+    assert not _select(graph, """SELECT ?exposure WHERE {
+        ?exposure sov:exposedProject ?project . FILTER NOT EXISTS { ?exposure sov:alternativeActor ?any } }""",
+                       ("exposure",))
+    assert _select(graph, """SELECT ?exposure WHERE {
+        { ?exposure sov:exposedProject ?a , ?b } UNION { ?exposure sov:exposedLayer ?a , ?b }
+        UNION { ?exposure sov:exposedTo ?a , ?b } FILTER (?a != ?b) }""", ("exposure",)) == set()
+
+
+# The company's group as projects-involving-company read it before it was materialised: the
+# company itself, its owners up the chain and what it owns down the chain.
+GROUPS = """SELECT DISTINCT ?company ?member WHERE {
+  { ?company a sov:Actor . BIND (?company AS ?member) }
+  UNION { ?company sov:ownedBy ?anyOwner . BIND (?company AS ?member) }
+  UNION { ?anyOwned sov:ownedBy ?company . BIND (?company AS ?member) }
+  UNION { ?company sov:ownerInChain ?member }
+  UNION { ?member sov:ownerInChain ?company }
+}"""
+
+
+def test_group_members_are_the_company_its_owners_and_what_it_owns(graph: ox.Store) -> None:
+    names = ("company", "member")
+    members = _select(graph, "SELECT ?company ?member WHERE { ?company sov:groupMember ?member }", names)
+    assert members == _select(graph, GROUPS, names)
+    assert members == _select(graph, GROUPS.replace("sov:ownerInChain", "sov:ownedBy+"), names)
+    assert any(company != member for company, member in members)

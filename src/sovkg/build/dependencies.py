@@ -19,9 +19,13 @@ its stated ``sov:hasJurisdiction``, or the actor itself for a state; none where 
 Two more lookups are written beside them. The sovereignty matrix sums every qualified dependency of
 every project of a country; one node per country, layer and home jurisdiction of the actors holds
 that sum (``sov:dependentJurisdiction``, ``sov:dependencyLayer``, ``sov:dependeeJurisdiction``, each
-of the last two absent where not stated). The ownership questions follow ``sov:ownedBy`` chains up
-and down from one actor; ``sov:ownerInChain`` relates each owned node to every owner above it and
-``sov:ultimateOwner`` to the tops of its chains.
+of the last two absent where not stated). The what-if question asks, for each project, layer and
+country the project rests on there, which other actors of that layer it reaches without resting on
+that country; one ``sov:LayerExposure`` node per such project, layer and country holds them
+(``sov:alternativeActor``), written only where there is one. The ownership questions follow
+``sov:ownedBy`` chains up and down from one actor; ``sov:ownerInChain`` relates each owned node to
+every owner above it, ``sov:ultimateOwner`` to the tops of its chains, and ``sov:groupMember`` each
+actor to every member of its group (itself, its owners, what it owns).
 """
 
 from __future__ import annotations
@@ -114,70 +118,157 @@ def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None
             homes[actor] = list(dict.fromkeys(found)) or [None]
         return homes[actor]
 
+    stated: dict[object, list[object]] = {}
+
+    def stated_homes(actor: object) -> list[object]:
+        if actor not in stated:
+            stated[actor] = [where for where in home(actor) if where is not None]
+        return stated[actor]
+
+    iso_code, depends_on_jurisdiction = _iri("isoCode"), _iri("dependsOnJurisdiction")
+    coded: dict[object, bool] = {}
+    labelled: dict[object, bool] = {}
+    under: dict[object, set[object]] = {}
+
+    def rests_on(hop: object, country: object) -> bool:
+        # as what-if-withdrawal tests a first hop: it is the country, is under it, depends on it,
+        # or depends on an actor under it
+        if hop not in under:
+            under[hop] = {hop, *objects(hop, has_jurisdiction), *objects(hop, depends_on_jurisdiction)}
+        return country in under[hop] or country in reached(hop)
+
+    def has(cache: dict[object, bool], node: object, predicate: ox.NamedNode) -> bool:
+        if node not in cache:
+            cache[node] = next(store.quads_for_pattern(node, predicate, None), None) is not None
+        return cache[node]
+
+    exposed_project, exposed_layer = _iri("exposedProject"), _iri("exposedLayer")
+    exposed_to, alternative_actor = _iri("exposedTo"), _iri("alternativeActor")
+
+    def exposures(project: object, layer: ox.NamedNode, links: set[tuple[object, object]]) -> list[ox.Triple]:
+        # For each country (with an ISO code) whose actors the project rests on in this layer, the
+        # labelled actors of the same layer reached through a first hop that does not rest on that
+        # country, and that have a stated home other than it: the recorded alternatives if the
+        # country withdrew. Only where there is one (none recorded is the absence of a node).
+        found: list[ox.Triple] = []
+        # A first hop rests on the home of every actor it leads to, so an alternative always comes
+        # through another first hop: with a single one there is none.
+        if len({hop for hop, _ in links}) < 2:
+            return found
+        countries = {where for _, actor in links for where in stated_homes(actor) if has(coded, where, iso_code)}
+        if not countries:
+            return found
+        candidates = [(hop, actor, stated_homes(actor)) for hop, actor in links if has(labelled, actor, label)]
+        for country in sorted(countries, key=str):
+            alternatives = {actor for hop, actor, stated in candidates
+                            if (len(stated) > 1 or (stated and stated[0] != country)) and not rests_on(hop, country)}
+            if not alternatives:
+                continue
+            key = f"{project} {layer.value} {country}"
+            node = ox.NamedNode(f"{ID_IRI}dependency/exposure/{hashlib.sha1(key.encode()).hexdigest()[:20]}")
+            found += [ox.Triple(node, exposed_project, project), ox.Triple(node, exposed_layer, layer),
+                      ox.Triple(node, exposed_to, country)]
+            found += [ox.Triple(node, alternative_actor, actor) for actor in sorted(alternatives, key=str)]
+        return found
+
     summaries: set[tuple[object, ox.NamedNode | None, object | None]] = set()
+    effort_of, family_text = _iri("isSovereignEffortOf"), family.value
     projects = sorted({q.subject for q in store.quads_for_pattern(None, rdf_type, _iri("SovereignAIProject"))
-                       if objects(q.subject, _iri("isSovereignEffortOf"))}, key=str)
+                       if next(store.quads_for_pattern(q.subject, effort_of, None), None) is not None}, key=str)
+    dependent, first_hop, dependee = _iri("dependent"), _iri("firstHop"), _iri("dependee")
+    dependency_layer, dependee_jurisdiction, path_length = \
+        _iri("dependencyLayer"), _iri("dependeeJurisdiction"), _iri("pathLength")
+    # each term's text and each length's literal made once: a project's dependencies repeat them
+    texts: dict[object, str] = {}
+    lengths: dict[int, ox.Literal] = {}
+
+    def text(term: object) -> str:
+        if term not in texts:
+            texts[term] = str(term)
+        return texts[term]
+
     triples: list[ox.Triple] = []
     for project in projects:
         hops: set[tuple[object, ox.NamedNode | None]] = set()
         versions = objects(project, has_version)
-        by_target: dict[object, set[str]] = {}
+        typed_targets: set[object] = set()
         for source in (project, *versions):
             for quad in store.quads_for_pattern(source, None, None):
                 prop = quad.predicate.value
-                if source == project:
-                    by_target.setdefault(quad.object, set()).add(prop)
-                if prop in typed and quad.predicate != family:
+                if source == project and prop in direct_typed:
+                    typed_targets.add(quad.object)
+                if prop in typed and prop != family_text:
                     hops.update((quad.object, layer) for layer in layers[prop])
         plain = reached(project)
         versions_reach = set().union(*(reached(v) for v in versions)) if versions else set()
-        for hop in plain:
-            if by_target.get(hop, set()) & direct_typed or hop in versions_reach:
-                continue
-            if any(hop in reached(middle) for middle in plain if middle != hop):
-                continue
-            hops.add((hop, None))
-        countries = objects(project, _iri("isSovereignEffortOf"))
+        unexplained = plain - typed_targets - versions_reach
+        if unexplained:
+            # a hop that another node of the closure reaches is a later link of a chain
+            through_middle: set[object] = set()
+            for middle in plain:
+                beyond = reached(middle)
+                through_middle |= beyond - {middle} if middle in beyond else beyond
+            hops.update((hop, None) for hop in unexplained - through_middle)
+        countries = objects(project, effort_of)
+        project_text = project.value
+        by_layer: dict[ox.NamedNode, set[tuple[object, object]]] = {}
+        layer_homes: set[tuple[ox.NamedNode | None, object | None]] = set()
         for hop, layer in hops:
-            rested = {a for a in reached(hop) if a in actors}
+            rested = reached(hop) & actors
             if hop in actors:
                 rested.add(hop)
+            if layer is not None:
+                by_layer.setdefault(layer, set()).update((hop, actor) for actor in rested)
+            prefix = f"{project_text} {text(hop)} {layer.value if layer else ''} "
+            steps_from = distance(hop) if asserted is not None else {}
             for actor in rested:
-                summaries.update((country, layer, where) for country in countries for where in home(actor))
-                key = f"{project.value} {hop} {layer.value if layer else ''} {actor}"
+                where_list = home(actor)
+                layer_homes.update((layer, where) for where in where_list)
+                key = prefix + text(actor)
                 node = ox.NamedNode(f"{ID_IRI}dependency/{hashlib.sha1(key.encode()).hexdigest()[:20]}")
-                triples += [ox.Triple(node, _iri("dependent"), project), ox.Triple(node, _iri("firstHop"), hop),
-                            ox.Triple(node, _iri("dependee"), actor)]
+                triples += [ox.Triple(node, dependent, project), ox.Triple(node, first_hop, hop),
+                            ox.Triple(node, dependee, actor)]
                 if layer is not None:
-                    triples.append(ox.Triple(node, _iri("dependencyLayer"), layer))
-                triples += [ox.Triple(node, _iri("dependeeJurisdiction"), where) for where in home(actor)
-                            if where is not None]
-                steps = distance(hop).get(actor) if asserted is not None else None
+                    triples.append(ox.Triple(node, dependency_layer, layer))
+                triples += [ox.Triple(node, dependee_jurisdiction, where) for where in where_list if where is not None]
+                steps = steps_from.get(actor)
                 if steps is not None:
-                    length = ox.Literal(str(steps + 1), datatype=XSD_INTEGER)
-                    triples.append(ox.Triple(node, _iri("pathLength"), length))
+                    if steps not in lengths:
+                        lengths[steps] = ox.Literal(str(steps + 1), datatype=XSD_INTEGER)
+                    triples.append(ox.Triple(node, path_length, lengths[steps]))
+        summaries.update((country, layer, where) for country in countries for layer, where in layer_homes)
+        for layer in sorted(by_layer, key=str):
+            triples += exposures(project, layer, by_layer[layer])
     for country, layer, where in sorted(summaries, key=str):
         key = f"{country} {layer.value if layer else ''} {where or ''}"
         node = ox.NamedNode(f"{ID_IRI}dependency/jurisdiction/{hashlib.sha1(key.encode()).hexdigest()[:20]}")
         triples.append(ox.Triple(node, _iri("dependentJurisdiction"), country))
         if layer is not None:
-            triples.append(ox.Triple(node, _iri("dependencyLayer"), layer))
+            triples.append(ox.Triple(node, dependency_layer, layer))
         if where is not None:
-            triples.append(ox.Triple(node, _iri("dependeeJurisdiction"), where))
+            triples.append(ox.Triple(node, dependee_jurisdiction, where))
     return triples + ownership_chains(store)
 
 
 def ownership_chains(store: ox.Store) -> list[ox.Triple]:
-    """``sov:ownerInChain`` from each node with a stated owner to every owner above it, and
-    ``sov:ultimateOwner`` to each owner above it that has no stated owner (none on a cycle)."""
+    """``sov:ownerInChain`` from each node with a stated owner to every owner above it,
+    ``sov:ultimateOwner`` to each owner above it that has no stated owner (none on a cycle), and
+    ``sov:groupMember`` from each actor or owned or owning node to itself and to every node above
+    or below it in its chains."""
     owned_by, in_chain, ultimate = _iri("ownedBy"), _iri("ownerInChain"), _iri("ultimateOwner")
+    member = _iri("groupMember")
     owners: dict[object, set[object]] = {}
     for quad in store.quads_for_pattern(None, owned_by, None):
         owners.setdefault(quad.subject, set()).add(quad.object)
     triples: set[ox.Triple] = set()
     for start in owners:
         for owner in reachable(owners, start):
-            triples.add(ox.Triple(start, in_chain, owner))
+            triples.update((ox.Triple(start, in_chain, owner), ox.Triple(start, member, owner),
+                            ox.Triple(owner, member, start), ox.Triple(owner, member, owner)))
             if owner not in owners:
                 triples.add(ox.Triple(start, ultimate, owner))
+        triples.add(ox.Triple(start, member, start))
+    # every actor is a member of its own group, owned or not
+    triples.update(ox.Triple(quad.subject, member, quad.subject)
+                   for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), _iri("Actor")))
     return sorted(triples, key=str)
