@@ -45,19 +45,6 @@ ONTOLOGY_PART = ".ontology"
 _PART = 250_000
 
 
-def write_store(path: Path, dataset: Path, format: ox.RdfFormat = TRIG) -> Path:
-    """Create the embedded store at ``path`` and bulk-load a dataset file into it in this process."""
-    try:
-        store = ox.Store(str(path))
-        store.bulk_load(path=dataset, format=format)
-        store.flush()
-        store.optimize()
-        del store
-    except OSError as error:
-        raise write_failed(path, error) from None
-    return path
-
-
 class BuildWriter:
     """The writing process of one build, driven from the build's process.
 
