@@ -8,7 +8,8 @@ import pytest
 
 from sovkg.build.pipeline import check, load_graphs
 from sovkg.build.validate import reads_dependency_records
-from sovkg.cli.validate_cmd import _meanwhile, validate_project
+from sovkg.children import in_child
+from sovkg.cli.validate_cmd import validate_project
 from sovkg.errors import InputError
 
 from .test_shapes import SHAPE_FIXTURES, fixture_project, without_support_rules
@@ -105,10 +106,10 @@ def test_the_validate_command_raises_the_reasoners_error(tmp_path: Path) -> None
 
 
 def test_work_done_meanwhile_gives_its_result_or_its_error() -> None:
-    assert _meanwhile(sorted, [3, 1, 2])() == [1, 2, 3]
+    assert in_child(sorted, [3, 1, 2])() == [1, 2, 3]
 
     def fail() -> None:
         raise InputError("sources/: cannot read this folder")
 
     with pytest.raises(InputError, match="cannot read this folder"):
-        _meanwhile(fail)()
+        in_child(fail)()

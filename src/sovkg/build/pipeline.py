@@ -19,7 +19,9 @@ import pyoxigraph as ox
 from sovkg.build.parse import SourceIndex, parse_files
 from sovkg.build.progress import Progress
 from sovkg.build.reason import materialise_in_store
-from sovkg.build.validate import Report, validate
+from sovkg.build.support import SupportProblem, SupportSummary, check_support
+from sovkg.build.validate import Report, check_parsed, validate
+from sovkg.children import in_child
 from sovkg.errors import ValidationFailed
 from sovkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 from sovkg.project import Project
@@ -128,13 +130,18 @@ def load_graphs(project: Project, reasoner: str = "fast", timings: dict[str, flo
 
 
 def check(project: Project, graphs: Graphs, timings: dict[str, float] | None = None,
-          validator: str = "fast", progress: Progress | None = None) -> Report:
-    """Validate parsed graphs against the project's shapes, checks and sources."""
+          validator: str = "fast", progress: Progress | None = None,
+          support: Callable[[], tuple[SupportSummary, list[SupportProblem]]] | None = None) -> Report:
+    """Validate parsed graphs against the project's shapes, checks and sources; ``support``, if
+    given, gives what the support rules found on the same graphs (worked out meanwhile)."""
     start = time.perf_counter()
+    shape_files, check_files = project.shape_files(), sorted(project.checks.glob("*.rq"))
+    query_files = sorted(project.queries.glob("*.rq"))
     with (progress or Progress(delay=float("inf"))).step("validate"):
-        report = validate(graphs.ontology, graphs.facts, None, graphs.index,
-                          project.shape_files(), sorted(project.checks.glob("*.rq")), project.sources,
-                          sorted(project.queries.glob("*.rq")), validator, graphs.store)
+        parsed = check_parsed(graphs.ontology, graphs.facts, graphs.index, [*shape_files, *check_files, *query_files],
+                              project.sources, support)
+        report = validate(graphs.ontology, graphs.facts, None, graphs.index, shape_files, check_files,
+                          project.sources, query_files, validator, graphs.store, parsed)
     if timings is not None:
         timings["validate"] = time.perf_counter() - start
     return report
@@ -204,10 +211,13 @@ def build(project: Project, reasoner: str = "fast", lock_timeout: float | None =
         write_parsed(staging.build, graphs)
         writer.facts()
         writing = time.perf_counter() - start
+        # The support rules read only the parsed quads: a child works them out while this process
+        # reasons (the writer loads the facts meanwhile, which leaves a core idle for part of it).
+        support = in_child(check_support, graphs.ontology, graphs.facts, project.sources)
         reason_graphs(graphs, reasoner, timings, progress)
         with ThreadPoolExecutor(1, "write-inferred") as beside:  # waited for on leaving, even on failure
             inferred = beside.submit(write_inferred, staging.build, graphs, writer)
-            report = check(project, graphs, timings, validator, progress)
+            report = check(project, graphs, timings, validator, progress, support)
             if not report.conforms:
                 raise ValidationFailed(report, f"the graph does not conform: {len(report.violations)} "
                                                "violation(s); nothing was written and the previous build is still "

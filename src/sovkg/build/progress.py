@@ -48,6 +48,8 @@ class Progress:
         began = time.perf_counter()
         with self._lock:
             self._current = (name, began)
+            # at a step's start too, not only at the next tick: a step shorter than a tick is shown
+            self._show_once()
         try:
             yield
         finally:
@@ -67,13 +69,18 @@ class Progress:
     def _tick(self) -> None:
         while not self._stop.wait(0.25):
             with self._lock:
-                if self._current is None or time.perf_counter() - self.start < self.delay:
+                if self._current is None or not self._show_once():
                     continue
-                if not self._shown:
-                    self._shown = True
-                    self._write(f"sovkg build: {time.perf_counter() - self.start:.1f} s so far\n")
                 name, began = self._current
                 self._write(f"\r\x1b[K  {name:9s} {time.perf_counter() - began:7.1f} s ...")
+
+    def _show_once(self) -> bool:
+        """Whether the steps are shown: once the build has run for ``delay`` seconds, the first
+        call says so on the terminal. Called with the lock held."""
+        if not self._shown and time.perf_counter() - self.start >= self.delay:
+            self._shown = True
+            self._write(f"sovkg build: {time.perf_counter() - self.start:.1f} s so far\n")
+        return self._shown
 
     def _write(self, text: str) -> None:
         try:

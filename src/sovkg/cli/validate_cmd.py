@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import gc
-import os
-import pickle
 import sys
 import threading
-from collections.abc import Callable
-from typing import TypeVar
 
 import click
 
@@ -17,12 +12,11 @@ from sovkg.build.pipeline import parse_graphs, reason_graphs
 from sovkg.build.support import check_support
 from sovkg.build.validate import VALIDATORS, Report, check_parsed, reads_dependency_records
 from sovkg.build.validate import validate as validate_graphs
+from sovkg.children import in_child
 from sovkg.cli.main import project_of
 from sovkg.errors import EXIT_OK, EXIT_VIOLATIONS
 from sovkg.project import Project
 from sovkg.reports.validation import as_json, as_text, quote_warning
-
-Result = TypeVar("Result")
 
 
 @click.command()
@@ -56,7 +50,7 @@ def validate_project(project: Project, validator: str) -> Report:
     # The dependency records are for the questions: made only if a shape or check may read them.
     records = reads_dependency_records([*shape_files, *check_files])
     graphs = parse_graphs(project, located=False)
-    support = _meanwhile(check_support, graphs.ontology, graphs.facts, project.sources)
+    support = in_child(check_support, graphs.ontology, graphs.facts, project.sources)
     failure: list[BaseException] = []
 
     def reason() -> None:
@@ -83,43 +77,3 @@ def validate_project(project: Project, validator: str) -> Report:
         raise failure[0]
     return validate_graphs(graphs.ontology, graphs.facts, None, graphs.index, shape_files, check_files, project.sources,
                            query_files, validator, graphs.store, parsed)
-
-
-def _meanwhile(function: Callable[..., Result], *args: object) -> Callable[[], Result]:
-    """Start ``function(*args)`` in a forked child process, which shares the parsed quads without
-    copying them; return the function that waits for its result (or its error). Where there is no
-    fork, or the child does not deliver, the function runs in this process when its result is asked."""
-    if not hasattr(os, "fork"):
-        return lambda: function(*args)
-    read, write = os.pipe()
-    child = os.fork()
-    if child == 0:  # the child: work, hand the outcome over, leave without any clean-up of the parent's
-        gc.disable()
-        try:
-            os.close(read)
-            try:
-                outcome = pickle.dumps((True, function(*args)))
-            except Exception as error:
-                try:
-                    outcome = pickle.dumps((False, error))
-                except Exception:
-                    outcome = b""  # the parent runs the function itself and meets the error there
-            with os.fdopen(write, "wb") as pipe:
-                pipe.write(outcome)
-        finally:
-            os._exit(0)
-    os.close(write)
-
-    def result() -> Result:
-        with os.fdopen(read, "rb") as pipe:
-            outcome = pipe.read()
-        os.waitpid(child, 0)
-        try:
-            delivered, value = pickle.loads(outcome)
-        except Exception:  # nothing came (the child was killed, say): do the work here
-            return function(*args)
-        if not delivered:
-            raise value
-        return value
-
-    return result

@@ -24,7 +24,6 @@ import itertools
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from sovkg.children import die_with_parent
 from sovkg.errors import OutputError
 from sovkg.namespaces import INFERRED_GRAPH
 from sovkg.store.build import Build, write_failed
@@ -59,7 +59,7 @@ class BuildWriter:
         self.build = build
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop())
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "sovkg.store.embedded", str(build.folder)],
+            [sys.executable, "-m", "sovkg.store.embedded", str(build.folder), str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors, pass_fds=keep_fds)
 
     def __enter__(self) -> BuildWriter:
@@ -137,15 +137,6 @@ class BuildWriter:
 
 
 # --- the writing process ----------------------------------------------------------------------
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when the build that started it dies (even by SIGKILL)."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() == 1:  # the parent died before the request took effect
-        os._exit(1)
 
 
 def _append(target: BinaryIO, part: Path) -> None:
@@ -239,5 +230,5 @@ def _serve(build: Build) -> int:
 
 
 if __name__ == "__main__":
-    _die_with_parent()
+    die_with_parent(int(sys.argv[2]))
     sys.exit(_serve(Build(Path(sys.argv[1]))))

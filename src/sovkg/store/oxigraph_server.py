@@ -6,6 +6,7 @@ stop it by its process id.
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
@@ -16,6 +17,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from sovkg.children import die_with_parent
 from sovkg.errors import EndpointError
 
 
@@ -42,17 +44,6 @@ def load_files(location: Path, *files: Path) -> None:
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise EndpointError(f"oxigraph load failed: {done.stderr.strip().splitlines()[-1] if done.stderr else ''}")
-
-
-def _die_with_parent() -> None:
-    """In the child: ask Linux to send it SIGTERM when the process that started it dies, even by
-    kill -9, so that a server is never left orphaned holding its port."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 class OxigraphServer:
@@ -89,8 +80,10 @@ class OxigraphServer:
         return command
 
     def start(self, wait_s: float = 20.0) -> OxigraphServer:
+        # SIGTERM, so that a server is never left orphaned holding its port
+        parent = os.getpid()
         self.process = subprocess.Popen(self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                        preexec_fn=_die_with_parent)
+                                        preexec_fn=lambda: die_with_parent(parent, signal.SIGTERM))
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
