@@ -134,7 +134,7 @@ def test_a_long_table_shows_its_first_rows_and_says_how_many_more(built: Project
     shown = table.stdout.split("(the first")[0].splitlines()
     assert [line.strip() for line in shown[2:]] == names[:100]
     whole = sovkg("sparql", "-", "--limit", "0", cwd=built.root, stdin=LABELS, env={"COLUMNS": "200"})
-    assert f"({total} rows; long cells wrap, nothing is cut)" in whole.stdout
+    assert f"({total:,} rows; long cells wrap, nothing is cut)" in whole.stdout
     assert "not shown" not in whole.stdout
     markdown = sovkg("sparql", "-", "--format", "md", cwd=built.root, stdin=LABELS)
     assert len([line for line in markdown.stdout.splitlines() if line.startswith("| ")]) == total + 1

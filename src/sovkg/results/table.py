@@ -156,7 +156,7 @@ class ResultTable:
         if count < view.total:
             lines.append(f"(the first {count:,} of {view.total:,} rows; long cells wrap, no cell is cut)")
         else:
-            lines.append(f"({count} row{'s' if count != 1 else ''}; long cells wrap, nothing is cut)")
+            lines.append(f"({count:,} row{'s' if count != 1 else ''}; long cells wrap, nothing is cut)")
         for note in _notes(view):
             lines += textwrap.wrap(note, width=width, subsequent_indent="  ", break_on_hyphens=False) or [""]
         return "\n".join(lines)
