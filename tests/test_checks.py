@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,16 @@ def test_work_done_meanwhile_gives_its_result_or_its_error() -> None:
 
     with pytest.raises(InputError, match="cannot read this folder"):
         in_child(fail)()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="work beside is forked only where fork exists")
+def test_work_no_longer_wanted_is_stopped_and_reaped() -> None:
+    work = in_child(time.sleep, 60)
+    child = work.child
+    assert child is not None
+    os.kill(child, 0)  # running
+    work.cancel()
+    with pytest.raises(ChildProcessError):  # already reaped: no zombie left
+        os.waitpid(child, os.WNOHANG)
+    work.cancel()  # twice is harmless
+

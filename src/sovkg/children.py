@@ -14,7 +14,7 @@ import os
 import pickle
 import signal
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 Result = TypeVar("Result")
 PR_SET_PDEATHSIG = 1  # prctl(2)
@@ -29,14 +29,50 @@ def die_with_parent(parent: int, sig: int = signal.SIGKILL) -> None:
         os._exit(1)
 
 
-def in_child(function: Callable[..., Result], *args: object) -> Callable[[], Result]:
+class Beside(Generic[Result]):
+    """Work started by :func:`in_child`: call it for the result (or the error); :meth:`cancel`
+    stops the child when the result is no longer wanted (the parent failed meanwhile)."""
+
+    def __init__(self, function: Callable[..., Result], args: tuple[object, ...],
+                 child: int | None = None, read: int | None = None) -> None:
+        self.function, self.args, self.child, self.read = function, args, child, read
+
+    def __call__(self) -> Result:
+        if self.child is None or self.read is None:  # no fork here, or asked for already
+            return self.function(*self.args)
+        with os.fdopen(self.read, "rb") as pipe:
+            self.read = None
+            outcome = pipe.read()
+        os.waitpid(self.child, 0)
+        self.child = None
+        try:
+            delivered, value = pickle.loads(outcome)
+        except Exception:  # nothing came (the child was killed, say): do the work here
+            return self.function(*self.args)
+        if not delivered:
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        """Kill the child and reap it, if its result was never asked for."""
+        if self.child is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self.child, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(self.child, 0)
+            self.child = None
+        if self.read is not None:
+            os.close(self.read)
+            self.read = None
+
+
+def in_child(function: Callable[..., Result], *args: object) -> Beside[Result]:
     """Start ``function(*args)`` in a forked child, which shares the parent's memory (the parsed
-    quads) without copying it, and return the function that waits for its result or its error.
-    Without fork, or when the child does not deliver (killed), the function runs in this process
-    when its result is asked for. Call it before starting threads: a fork copies only the calling
-    thread. The child dies with its parent."""
+    quads) without copying it. Without fork, or when the child does not deliver (killed), the
+    function runs in this process when its result is asked for. Call it before starting threads:
+    a fork copies only the calling thread. The child dies with its parent."""
     if not hasattr(os, "fork"):
-        return lambda: function(*args)
+        return Beside(function, args)
     read, write = os.pipe()
     parent = os.getpid()
     child = os.fork()
@@ -57,17 +93,4 @@ def in_child(function: Callable[..., Result], *args: object) -> Callable[[], Res
         finally:
             os._exit(0)
     os.close(write)
-
-    def result() -> Result:
-        with os.fdopen(read, "rb") as pipe:
-            outcome = pipe.read()
-        os.waitpid(child, 0)
-        try:
-            delivered, value = pickle.loads(outcome)
-        except Exception:  # nothing came (the child was killed, say): do the work here
-            return function(*args)
-        if not delivered:
-            raise value
-        return value
-
-    return result
+    return Beside(function, args, child, read)

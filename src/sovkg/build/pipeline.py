@@ -214,10 +214,17 @@ def build(project: Project, reasoner: str = "fast", lock_timeout: float | None =
         # The support rules read only the parsed quads: a child works them out while this process
         # reasons (the writer loads the facts meanwhile, which leaves a core idle for part of it).
         support = in_child(check_support, graphs.ontology, graphs.facts, project.sources)
-        reason_graphs(graphs, reasoner, timings, progress)
+        try:
+            reason_graphs(graphs, reasoner, timings, progress)
+        except BaseException:  # the result will not be asked for: stop the child
+            support.cancel()
+            raise
         with ThreadPoolExecutor(1, "write-inferred") as beside:  # waited for on leaving, even on failure
             inferred = beside.submit(write_inferred, staging.build, graphs, writer)
-            report = check(project, graphs, timings, validator, progress, support)
+            try:
+                report = check(project, graphs, timings, validator, progress, support)
+            finally:
+                support.cancel()  # nothing left to stop once the result was had
             if not report.conforms:
                 raise ValidationFailed(report, f"the graph does not conform: {len(report.violations)} "
                                                "violation(s); nothing was written and the previous build is still "

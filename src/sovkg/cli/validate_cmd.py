@@ -68,6 +68,7 @@ def validate_project(project: Project, validator: str) -> Report:
         parsed = check_parsed(graphs.ontology, graphs.facts, graphs.index, [*shape_files, *check_files, *query_files],
                               project.sources, support)
     except Exception:
+        support.cancel()  # if its result was not had yet
         reasoning.join()
         if failure:  # the reasoner's error first, as when it ran first
             raise failure[0] from None
