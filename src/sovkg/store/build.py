@@ -252,15 +252,10 @@ class Dist:
             if entry.name.startswith(TRASH):
                 shutil.rmtree(entry, ignore_errors=True)
             elif entry.name.startswith(STAGING):
-                try:
-                    fd = os.open(entry, os.O_RDONLY | os.O_DIRECTORY)
-                except OSError:
-                    continue
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
+                fd = _held_alone(entry)
+                if fd is None:
                     continue  # a live build is writing it
-                else:
+                try:
                     shutil.rmtree(entry, ignore_errors=True)
                 finally:
                     os.close(fd)
@@ -292,14 +287,8 @@ class Dist:
         for entry in sorted(self.builds.iterdir()):
             if entry.name.startswith((STAGING, TRASH)) or not entry.is_dir() or entry.resolve() in keep:
                 continue
-            try:
-                fd = os.open(entry, os.O_RDONLY | os.O_DIRECTORY)
-            except OSError:
-                continue
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
+            fd = _held_alone(entry)
+            if fd is None:
                 continue  # a reader has it open
             try:
                 trash = self.builds / f"{TRASH}{entry.name}"
@@ -309,6 +298,21 @@ class Dist:
                 pass
             finally:
                 os.close(fd)
+
+
+def _held_alone(folder: Path) -> int | None:
+    """The folder opened and locked for this process alone (its descriptor, to close once done
+    with it), or None if another process holds it (a live build or a reader) or it is gone."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
 
 
 @dataclass
