@@ -40,7 +40,7 @@ def test_a_build_on_a_terminal_shows_each_step(project_copy: Project) -> None:
     assert shown.startswith("sovkg build:")
     finished = [line.split()[0] for line in shown.replace("\x1b[K", "").replace("\r", "\n").split("\n")
                 if line.strip().endswith(" s") and not line.startswith("sovkg")]
-    assert finished[-3:] == ["validate", "write", "store"], shown
+    assert finished[-4:] == ["validate", "answer", "write", "store"], shown
 
 
 def test_a_piped_build_shows_no_progress(project_copy: Project, sovkg: Runner) -> None:

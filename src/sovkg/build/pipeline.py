@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from sovkg.build.answers import keep_answers
 from sovkg.build.parse import SourceIndex, parse_files
 from sovkg.build.progress import Progress
 from sovkg.build.reason import materialise_in_store
@@ -229,6 +230,11 @@ def build(project: Project, reasoner: str = "fast", lock_timeout: float | None =
                 raise ValidationFailed(report, f"the graph does not conform: {len(report.violations)} "
                                                "violation(s); nothing was written and the previous build is still "
                                                "current")
+            start = time.perf_counter()
+            with progress.step("answer"):
+                # On the store reasoning filled, while the writer loads the on-disk one.
+                keep_answers(project, graphs.store, staging.build)
+            timings["answer"] = time.perf_counter() - start
             start = time.perf_counter()
             with progress.step("write"):
                 counts = {"ontology": len(graphs.ontology), "asserted": len(graphs.facts),

@@ -12,9 +12,10 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from sovkg.errors import EndpointError, QueryError, redact
+from sovkg.queries.kept import keep, read_kept
 from sovkg.queries.params import with_values
 from sovkg.results.table import ResultTable
-from sovkg.store.build import Build
+from sovkg.store.build import Build, write_failed
 
 Bindings = dict[str, ox.NamedNode | ox.Literal]
 XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
@@ -31,12 +32,19 @@ def _syntax(error: SyntaxError, origin: str) -> QueryError:
 
 
 class EmbeddedEngine:
-    """The pyoxigraph store on disk, opened read-only; its default graph is the union of graphs."""
+    """The pyoxigraph store on disk, opened read-only; its default graph is the union of graphs.
 
-    def __init__(self, store: ox.Store | Path | Build) -> None:
+    On a build, the answers the build kept (:mod:`sovkg.queries.kept`) are read instead of being
+    evaluated again, unless not ``kept``; an engine made with ``keep_into`` keeps every SELECT
+    answer it gives in that folder (as ``sovkg build`` does).
+    """
+
+    def __init__(self, store: ox.Store | Path | Build, kept: bool = True, keep_into: Path | None = None) -> None:
         self.build: Build | None = None  # kept: it holds the build folder open while this engine lives
+        self.kept: Path | None = None
         if isinstance(store, Build):
             self.build, store = store, store.open_store()
+            self.kept = self.build.answers if kept else None
         elif isinstance(store, Path):
             if not store.exists():
                 raise EndpointError(f"no built store at {store}: run 'sovkg build' first")
@@ -45,11 +53,20 @@ class EmbeddedEngine:
             except OSError as error:
                 raise EndpointError(f"cannot open the store at {store}: {error}") from error
         self.store = store
+        self.keep_into = keep_into
 
     def select(self, text: str, bindings: Bindings | None = None, origin: str = "query") -> ResultTable:
+        # pyoxigraph's own substitutions need the variable projected; a VALUES block does not.
+        text = with_values(text, bindings or {})
+        result = read_kept(self.kept, text) if self.kept is not None else None
         try:
-            # pyoxigraph's own substitutions need the variable projected; a VALUES block does not.
-            result = self.store.query(with_values(text, bindings or {}), use_default_graph_as_union=True)
+            if result is None:
+                result = self.store.query(text, use_default_graph_as_union=True)
+                if self.keep_into is not None and isinstance(result, ox.QuerySolutions):
+                    try:
+                        result = keep(self.keep_into, text, result)
+                    except OSError as error:
+                        raise write_failed(self.keep_into, error) from None
             if isinstance(result, (bool, ox.QueryBoolean)):
                 return boolean_table(bool(result))
             if isinstance(result, ox.QuerySolutions):

@@ -151,6 +151,7 @@ class Resolver:
     _details: dict[str, Entity] = field(default_factory=dict)
     _seen_labels: dict[str, str] = field(default_factory=dict)              # from targeted lookups
     _seen_codes: dict[str, str] = field(default_factory=dict)
+    direct_only: bool = False  # a name not found where it is written is not looked for further
 
     @classmethod
     def from_engine(cls, engine: object) -> Resolver:
@@ -328,6 +329,8 @@ class Resolver:
                 exact = [c for c in exact if c.jurisdiction or c.iso_code]
             if len(exact) == 1:
                 return exact[0]
+            if self.direct_only:
+                raise QueryError(f"{what} {text!r} is not written as the name of one entity in the graph")
         candidates = self.details(self.matches(text))
         if jurisdictions_only:
             candidates = [c for c in candidates if c.jurisdiction or c.iso_code]

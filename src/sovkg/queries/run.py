@@ -33,12 +33,13 @@ def engine_for(project: Project, endpoint: str | Endpoint | None = None, allow_s
 
 
 def run_stored(project: Project, name: str, params: dict[str, str] | None = None,
-               engine: Engine | None = None) -> ResultTable:
-    """Answer a stored question, with labels for its IRIs."""
+               engine: Engine | None = None, resolver: Resolver | None = None) -> ResultTable:
+    """Answer a stored question, with labels for its IRIs (names looked up with ``resolver``, by
+    default one over ``engine``)."""
     query = Library(project.queries).get(name)
     engine = engine or engine_for(project)
     needs_names = any(p.kind in ("entity", "country") for p in query.params)
-    bindings = bind(query, params or {}, _resolver(engine) if needs_names else None)
+    bindings = bind(query, params or {}, (resolver or _resolver(engine)) if needs_names else None)
     table = engine.select(query.text, bindings, origin=str(query.path))
     table.labels = labels_from(engine, table.iris())
     table.presentation = query.presentation

@@ -164,11 +164,24 @@ def _truth(text: str) -> bool | None:
     return {"true": True, "1": True, "false": False, "0": False}.get(text.strip().lower())
 
 
-def build_view(table: object, presentation: Presentation | None) -> View:
-    """The answer as people read it (``table`` is a :class:`~sovkg.results.table.ResultTable`)."""
+@dataclass(frozen=True)
+class _Money:
+    """A money cell, written out only if it is shown: formatting an amount costs more than the
+    rest of its row, and a long answer shows its first rows only. Equal when its parts are."""
+
+    parts: tuple[object, ...]
+
+    def __str__(self) -> str:
+        return money_text(*self.parts)  # type: ignore[arg-type]
+
+
+def build_view(table: object, presentation: Presentation | None, limit: int | None = None) -> View:
+    """The answer as people read it (``table`` is a :class:`~sovkg.results.table.ResultTable`),
+    with its first ``limit`` rows only if given (``total`` says how many there are); a matrix is
+    always whole."""
     p = presentation or Presentation()
     columns: list[str] = list(table.columns)  # type: ignore[attr-defined]
-    texts = [[table.text(cell) for cell in row] for row in table.rows]  # type: ignore[attr-defined]
+    texts = table.texts()  # type: ignore[attr-defined]
     cells = [dict(zip(columns, row, strict=True)) for row in texts]
     raw_rows = table.rows  # type: ignore[attr-defined]
     view = View([], [], caveats=list(p.caveats))
@@ -189,11 +202,11 @@ def build_view(table: object, presentation: Presentation | None) -> View:
             def flag(key: str, rec: dict[str, str] = record, links: dict[str, str] = links) -> bool:
                 return bool(key in links and _truth(rec.get(links[key], "")))
 
-            record[money.column] = money_text(
+            record[money.column] = _Money((  # type: ignore[assignment]
                 record[money.column], record.get(links.get("currency", ""), None),
                 record.get(links.get("max", ""), None), flag("approximate"), flag("upperBound"),
                 flag("lowerBound"), flag("estimate"), record.get(links.get("estimatedBy", ""), "") or "",
-                flag("partial"))
+                flag("partial")))
         hidden |= {c for c in links.values() if c not in p.flags} & set(columns)
         view.legend.append(MONEY_LEGEND)
 
@@ -229,7 +242,7 @@ def build_view(table: object, presentation: Presentation | None) -> View:
                 merged[record[key]] = record
                 order.append(record)
             else:
-                extra = record.get(also, "")
+                extra = str(record.get(also, ""))
                 first["also stated"] = "; ".join(x for x in (first["also stated"], extra) if x)
         cells = order
         if any(r["also stated"] for r in cells):
@@ -240,19 +253,23 @@ def build_view(table: object, presentation: Presentation | None) -> View:
     shown = [c for c in columns if c not in hidden]
     # flags: true/false as yes/no, with a legend
     for column in shown:
+        if column not in p.flags:
+            continue
         values = {record.get(column, "") for record in cells}
-        if values and all(_truth(v) is not None or v == "" for v in values) and column in p.flags:
+        if values and all(_truth(v) is not None or v == "" for v in values):
             for record in cells:
                 truth = _truth(record.get(column, ""))
                 record[column] = "" if truth is None else ("yes" if truth else "no")
-        if column in p.flags:
-            view.legend.append(f"{p.titles.get(column, words(column))}: {p.flags[column]}")
+        view.legend.append(f"{p.titles.get(column, words(column))}: {p.flags[column]}")
 
     rows = [[record.get(c, "") for c in shown] for record in cells]
     # rows that became the same (after grouping under parents) are shown once
     rows = list(dict.fromkeys(tuple(r) for r in rows))
     view.columns = [p.titles.get(c, words(c)) for c in shown]
-    view.rows = [list(r) for r in rows]
+    view.total = len(rows)
+    if limit is not None and not p.matrix:
+        rows = rows[:limit]
+    view.rows = [[str(cell) for cell in r] for r in rows]
     if p.matrix:
         view.codes = getattr(table, "codes", {})  # type: ignore[attr-defined]
         view = _matrix(view, p, shown)

@@ -51,6 +51,22 @@ class ResultTable:
             return cell.value
         return str(cell)
 
+    def texts(self) -> list[list[str]]:
+        """Every row as people read it (:meth:`text` of each cell, worked out once per distinct
+        term: a long answer names the same countries and actors on row after row)."""
+        seen: dict[object, str] = {}
+        text = self.text
+        out = []
+        for row in self.rows:
+            line = []
+            for cell in row:
+                known = seen.get(cell)
+                if known is None:
+                    known = seen[cell] = text(cell)
+                line.append(known)
+            out.append(line)
+        return out
+
     def values(self, column: str) -> list[str]:
         """The readable texts of one column, in row order (for tests and scripts)."""
         index = self.columns.index(column)
@@ -63,12 +79,13 @@ class ResultTable:
         """The answer as people read it: titles, formatted cells, notes, legend and caveats;
         with ``limit``, the first rows only, and a note saying how many are left out (and
         ``more``: how to see them)."""
-        view = build_view(self, self.presentation)
-        view.total = len(view.rows)
+        view = build_view(self, self.presentation, limit)
+        view.total = max(view.total, len(view.rows))  # a matrix is made whole, of rows of its own
         if limit is not None and len(view.rows) > limit:
-            view.notes.insert(0, f"... {len(view.rows) - limit:,} more row(s) not shown here"
-                                 + (f": {more}" if more else "."))
             view.rows = view.rows[:limit]
+        if view.total > len(view.rows):
+            view.notes.insert(0, f"... {view.total - len(view.rows):,} more row(s) not shown here"
+                                 + (f": {more}" if more else "."))
         return view
 
     # ------------------------------------------------------------------ for notebooks and scripts

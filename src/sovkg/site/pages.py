@@ -33,6 +33,7 @@ from sovkg.queries.run import run_stored
 from sovkg.results.table import ResultTable
 from sovkg.site import pictures
 from sovkg.site.model import CATEGORIES, DCTERMS, RDFS, SKOS, Graph, local_name, sov
+from sovkg.store.build import Build
 
 ASSETS = Path(__file__).parent / "assets"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -125,7 +126,7 @@ class Site:
             raise InputError("the site needs Jinja2: pip install 'sovkg[site]'") from error
         self.project, self.build, self.out = project, build, out
         self.graph = Graph.read(build)
-        self.engine = EmbeddedEngine(build / "store")
+        self.engine = EmbeddedEngine(Build(build))  # with the answers the build kept
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.globals.update(categories=CATEGORIES, colours=pictures.COLOURS)

@@ -5,7 +5,7 @@ Layout (written here and nowhere else)::
     dist/
       .lock                 the publishing lock (fcntl.flock); holds the holder's pid and command
       current -> builds/<id>   the published build, swapped by one atomic rename
-      builds/<id>/          a complete build: graph files, store/, build.json
+      builds/<id>/          a complete build: graph files, store/, answers/, build.json
       builds/.staging-<id>/ a build being written; renamed to builds/<id> once build.json is in it
       builds/.trash-<id>/   a build being removed
 
@@ -91,6 +91,11 @@ class Build:
     @property
     def store(self) -> Path:
         return self.folder / "store"
+
+    @property
+    def answers(self) -> Path:
+        """The answers the build kept for its stored questions (see :mod:`sovkg.queries.kept`)."""
+        return self.folder / "answers"
 
     @property
     def trig(self) -> Path:

@@ -1,0 +1,103 @@
+"""Answers kept with a build (``answers/``) are exactly what the store would answer, are read only
+for the very query text they were kept for, and a build that cannot write them fails cleanly."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from sovkg.build.answers import keep_answers
+from sovkg.errors import OutputError, QueryError
+from sovkg.project import Project
+from sovkg.queries.engines import EmbeddedEngine
+from sovkg.queries.kept import read_kept
+from sovkg.queries.library import Library
+from sovkg.queries.lookup import Resolver
+from sovkg.queries.params import bind, with_values
+from sovkg.queries.run import run_stored
+from sovkg.results.table import ResultTable
+from sovkg.store.build import Build
+from tests.conftest import ROOT, Runner
+
+
+def _answerable(project: Project) -> list[str]:
+    return [q.name for q in Library(project.queries).all() if not any(p.required for p in q.params)]
+
+
+def _whole(table: ResultTable) -> tuple[object, ...]:
+    return table.columns, table.rows, table.labels, table.parents, table.codes
+
+
+def _same_as_the_store(project: Project) -> list[str]:
+    """Check every question answerable without a parameter: the kept answer (and its labels,
+    owners and codes) is the store's; the names of the questions whose answer was kept."""
+    build = project.current_build()
+    kept, live = EmbeddedEngine(build), EmbeddedEngine(build, kept=False)
+    found = []
+    for name in _answerable(project):
+        try:
+            from_store = run_stored(project, name, {}, live)
+        except QueryError as refused:  # a default that names nothing in this graph: refused alike
+            with pytest.raises(QueryError) as also:
+                run_stored(project, name, {}, kept)
+            assert str(also.value) == str(refused)
+            continue
+        assert _whole(run_stored(project, name, {}, kept)) == _whole(from_store), name
+        query = Library(project.queries).get(name)
+        bindings = bind(query, {}, Resolver.from_engine(live))
+        if read_kept(build.answers, with_values(query.text, bindings)) is not None:
+            found.append(name)
+    return found
+
+
+def test_every_kept_answer_of_the_seed_graph_is_the_stores(built: Project) -> None:
+    kept = _same_as_the_store(built)
+    # Every question with no parameter was answered at build time (not only those with rows).
+    plain = [q.name for q in Library(built.queries).all() if not q.params]
+    assert plain and set(plain) <= set(kept)
+
+
+def test_every_kept_answer_of_a_generated_world_is_the_stores(tmp_path: Path, sovkg: Runner) -> None:
+    world = tmp_path / "world"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "world.py"), "--triples", "6000",
+                    "--out", str(world)], capture_output=True, text=True, check=True)
+    assert sovkg("build", cwd=world).returncode == 0
+    project = Project(world, world / "dist")
+    kept = _same_as_the_store(project)
+    assert "compute-accelerators" in kept and "investments-ranked" in kept
+
+
+def test_an_edited_question_is_answered_from_the_store(built_copy: Project, sovkg: Runner) -> None:
+    shown = sovkg("query", "investments-ranked", "--format", "csv", cwd=built_copy.root)
+    assert shown.returncode == 0 and len(shown.stdout.splitlines()) > 3
+    path = built_copy.queries / "investments-ranked.rq"
+    path.write_text(path.read_text(encoding="utf-8").rstrip() + "\nLIMIT 2\n", encoding="utf-8")
+    edited = sovkg("query", "investments-ranked", "--format", "csv", cwd=built_copy.root)
+    assert edited.returncode == 0, edited.stderr
+    assert edited.stdout.splitlines() == shown.stdout.splitlines()[:3]
+
+
+def test_a_parameter_other_than_the_default_is_answered_from_the_store(built: Project) -> None:
+    build = built.current_build()
+    kept, live = EmbeddedEngine(build), EmbeddedEngine(build, kept=False)
+    for country in ("FR", "CN"):
+        params = {"country": country}
+        expected = run_stored(built, "what-if-withdrawal", params, live)
+        assert _whole(run_stored(built, "what-if-withdrawal", params, kept)) == _whole(expected)
+    query = Library(built.queries).get("what-if-withdrawal")
+    text = with_values(query.text, {"_country": ox.Literal("FR")})
+    assert read_kept(build.answers, text) is None
+
+
+def test_answers_that_cannot_be_written_fail_the_build_step(built: Project, tmp_path: Path) -> None:
+    folder = tmp_path / "staging"
+    folder.mkdir()
+    (folder / "answers").write_text("not a folder")
+    store = ox.Store()
+    store.bulk_load(path=built.current_build().trig, format=ox.RdfFormat.TRIG)
+    with pytest.raises(OutputError, match=r"cannot write .*answers"):
+        keep_answers(built, store, Build(folder))
