@@ -101,3 +101,13 @@ def test_answers_that_cannot_be_written_fail_the_build_step(built: Project, tmp_
     store.bulk_load(path=built.current_build().trig, format=ox.RdfFormat.TRIG)
     with pytest.raises(OutputError, match=r"cannot write .*answers"):
         keep_answers(built, store, Build(folder))
+
+
+def test_a_build_without_answers_answers_the_same(built: Project, project_copy: Project, sovkg: Runner) -> None:
+    done = sovkg("build", "--no-answers", cwd=project_copy.root)
+    assert done.returncode == 0, done.stderr
+    assert not project_copy.current_build().answers.exists()
+    assert "answer" not in done.stdout.split("time:")[1]
+    for name in ("investments-ranked", "what-if-withdrawal", "sovereignty-matrix"):
+        kept = sovkg("query", name, "--format", "csv", cwd=built.root)
+        assert sovkg("query", name, "--format", "csv", cwd=project_copy.root).stdout == kept.stdout

@@ -189,8 +189,10 @@ def write_inferred(build: Build, graphs: Graphs, writer: BuildWriter) -> int:
 
 def build(project: Project, reasoner: str = "fast", lock_timeout: float | None = None,
           on_wait: Callable[[str], None] | None = None, validator: str = "fast",
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, answers: bool = True) -> BuildResult:
     """Build the project into ``dist/``; the previous build stays current if anything fails.
+    Unless not ``answers``, the answers to the stored questions are kept with it
+    (:mod:`sovkg.build.answers`).
 
     The build is written into a staging folder of its own from the moment the input is parsed:
     a writing process (:class:`~sovkg.store.embedded.BuildWriter`) loads the embedded store and
@@ -230,11 +232,12 @@ def build(project: Project, reasoner: str = "fast", lock_timeout: float | None =
                 raise ValidationFailed(report, f"the graph does not conform: {len(report.violations)} "
                                                "violation(s); nothing was written and the previous build is still "
                                                "current")
-            start = time.perf_counter()
-            with progress.step("answer"):
-                # On the store reasoning filled, while the writer loads the on-disk one.
-                keep_answers(project, graphs.store, staging.build)
-            timings["answer"] = time.perf_counter() - start
+            if answers:
+                start = time.perf_counter()
+                with progress.step("answer"):
+                    # On the store reasoning filled, while the writer loads the on-disk one.
+                    keep_answers(project, graphs.store, staging.build)
+                timings["answer"] = time.perf_counter() - start
             start = time.perf_counter()
             with progress.step("write"):
                 counts = {"ontology": len(graphs.ontology), "asserted": len(graphs.facts),

@@ -21,8 +21,11 @@ from sovkg.reports.validation import as_text, quote_warning
                    "(default: $SOVKG_LOCK_TIMEOUT, else 600).")
 @click.option("--validator", type=click.Choice(VALIDATORS), default="fast", show_default=True,
               help="fast: each shape constraint as one SPARQL query; pyshacl: the reference validator (slow).")
+@click.option("--no-answers", is_flag=True,
+              help="Do not answer the stored questions and keep their answers with the build (faster on a "
+                   "large graph; the questions are then evaluated each time they are asked).")
 @click.pass_context
-def build(ctx: click.Context, reasoner: str, lock_timeout: float | None, validator: str) -> None:
+def build(ctx: click.Context, reasoner: str, lock_timeout: float | None, validator: str, no_answers: bool) -> None:
     """Parse, reason, validate, and write dist/ and the embedded store.
 
     \b
@@ -36,7 +39,7 @@ def build(ctx: click.Context, reasoner: str, lock_timeout: float | None, validat
     try:
         result = run_build(project, reasoner, lock_timeout,
                            on_wait=lambda message: click.echo(f"sovkg: {message}", err=True),
-                           validator=validator, progress=progress)
+                           validator=validator, progress=progress, answers=not no_answers)
     except ValidationFailed as failure:
         progress.close()
         click.echo(as_text(failure.report, project.root), err=True)
