@@ -192,6 +192,9 @@ def main() -> None:
             project = base / f"world-{size}"
             generate(size, project)
             print(f"\nworld of about {size} asserted triples ({project})", flush=True)
+            # first without kept answers, then as a user builds (the questions below read that build)
+            bare = sovkg(project, "build", "--no-answers", timeout=args.build_timeout)
+            show("sovkg build --no-answers", bare, args.build_timeout)
             build = sovkg(project, "build", timeout=args.build_timeout)
             show("sovkg build", build, args.build_timeout)
             if not build.ok:

@@ -281,15 +281,23 @@ def _group_rows(cells: list[dict[str, str]], raw_rows: list[list[object]], colum
     """Rows that differ only by actors of one group (a parent and its subsidiaries) become one,
     with the actor shown under its ultimate parent; a cell listing several actors is grouped in place."""
     merged: dict[tuple[str, ...], tuple[dict[str, str], dict[str, list[str]]]] = {}
+    at = {column: columns.index(column) for column in control}
+    grouped: dict[tuple[str, object], str] = {}  # a long answer lists the same actors on many rows
+
+    def under_parents(text: str, term: object) -> str:
+        if (text, term) not in grouped:
+            grouped[text, term] = group_under_parents(text, term, parents)
+        return grouped[text, term]
+
     for record, raw in zip(cells, raw_rows, strict=True):
         tops: dict[str, str] = {}
         for column in control:
-            term = raw[columns.index(column)]
+            term = raw[at[column]]
             if isinstance(term, ox.NamedNode):
                 chain = parents.get(term.value) or []
                 tops[column] = chain[-1] if chain else record[column]
             else:
-                record[column] = group_under_parents(record[column], term, parents)
+                record[column] = under_parents(record[column], term)
         key = tuple(tops.get(c, record[c]) for c in columns)
         if key not in merged:
             merged[key] = (record, {c: [] for c in tops})
@@ -299,7 +307,7 @@ def _group_rows(cells: list[dict[str, str]], raw_rows: list[list[object]], colum
     out = []
     for first, members in merged.values():
         for column, names in members.items():
-            first[column] = group_under_parents(", ".join(names), None, parents)
+            first[column] = under_parents(", ".join(names), None)
         out.append(first)
     return out
 
