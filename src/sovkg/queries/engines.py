@@ -56,10 +56,10 @@ class EmbeddedEngine:
         self.keep_into = keep_into
 
     def select(self, text: str, bindings: Bindings | None = None, origin: str = "query") -> ResultTable:
-        # pyoxigraph's own substitutions need the variable projected; a VALUES block does not.
-        text = with_values(text, bindings or {})
-        result = read_kept(self.kept, text) if self.kept is not None else None
         try:
+            # pyoxigraph's own substitutions need the variable projected; a VALUES block does not.
+            text = with_values(text, bindings or {})
+            result = read_kept(self.kept, text) if self.kept is not None else None
             if result is None:
                 result = self.store.query(text, use_default_graph_as_union=True)
                 if self.keep_into is not None and isinstance(result, ox.QuerySolutions):
