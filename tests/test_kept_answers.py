@@ -14,7 +14,7 @@ from sovkg.build.answers import keep_answers
 from sovkg.errors import OutputError, QueryError
 from sovkg.project import Project
 from sovkg.queries.engines import EmbeddedEngine
-from sovkg.queries.kept import read_kept
+from sovkg.queries.kept import kept_file, read_kept
 from sovkg.queries.library import Library
 from sovkg.queries.lookup import Resolver
 from sovkg.queries.params import bind, with_values
@@ -111,3 +111,15 @@ def test_a_build_without_answers_answers_the_same(built: Project, project_copy: 
     for name in ("investments-ranked", "what-if-withdrawal", "sovereignty-matrix"):
         kept = sovkg("query", name, "--format", "csv", cwd=built.root)
         assert sovkg("query", name, "--format", "csv", cwd=project_copy.root).stdout == kept.stdout
+
+
+def test_an_answer_file_left_empty_is_not_taken_for_an_answer(built_copy: Project, sovkg: Runner) -> None:
+    build = built_copy.current_build()
+    query = Library(built_copy.queries).get("investments-ranked")
+    path = kept_file(build.answers, with_values(query.text, {}))
+    assert path.is_file()
+    path.write_bytes(b"")
+    shown = sovkg("query", "investments-ranked", "--format", "csv", cwd=built_copy.root)
+    assert shown.returncode == 0, shown.stderr
+    expected = run_stored(built_copy, "investments-ranked", {}, EmbeddedEngine(build, kept=False))
+    assert len(shown.stdout.splitlines()) == len(expected.rows) + 1 > 3

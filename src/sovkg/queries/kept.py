@@ -38,7 +38,9 @@ def read_kept(folder: Path, text: str) -> ox.QuerySolutions | None:
         result = ox.parse_query_results(path=path, format=TSV)
     except (OSError, SyntaxError, ValueError):
         return None
-    return result if isinstance(result, ox.QuerySolutions) else None
+    # An answer file left empty (a machine that stopped before writing it out) names no
+    # variable, which no kept SELECT does: it is not an answer.
+    return result if isinstance(result, ox.QuerySolutions) and result.variables else None
 
 
 def keep(folder: Path, text: str, solutions: ox.QuerySolutions) -> ox.QuerySolutions:
