@@ -6,13 +6,14 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from sovkg.build.pipeline import build
 from sovkg.project import Project
+from sovkg.store.oxigraph_server import OxigraphServer, load_files
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -59,6 +60,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Project:
     project = copy_project(tmp_path_factory.mktemp("built") / "project")
     build(project)
     return project
+
+
+@pytest.fixture(scope="session")
+def oxigraph_of_built(built: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """A read-only Oxigraph server on loopback, over the session's built project."""
+    location = tmp_path_factory.mktemp("oxigraph")
+    load_files(location, (built.dist / "current" / "sovkg.trig").resolve())
+    with OxigraphServer(location, read_only=True) as running:
+        yield running
 
 
 @pytest.fixture

@@ -197,15 +197,21 @@ def _catch_writer(project: Project, process: subprocess.Popen[str]) -> int | Non
     return None
 
 
+def _build_with_its_writer_loading(project: Project) -> tuple[subprocess.Popen[str], int]:
+    """A build started, and the pid of its writer once that loads the store (else the test is skipped)."""
+    process = _start(project, "build")
+    writer = _catch_writer(project, process)
+    if writer is None:
+        process.wait(timeout=30)
+        pytest.skip("the build finished before its writer could be caught loading")
+    return process, writer
+
+
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds processes through /proc")
 def test_a_build_killed_while_its_writer_loads_the_store_leaves_no_writer_and_the_previous_build(
         built_copy: Project, sovkg: Runner) -> None:
     before = (built_copy.dist / "current").resolve()
-    process = _start(built_copy, "build")
-    writer = _catch_writer(built_copy, process)
-    if writer is None:
-        process.wait(timeout=30)
-        pytest.skip("the build finished before its writer could be caught loading")
+    process, _ = _build_with_its_writer_loading(built_copy)
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
     deadline = time.monotonic() + 30
@@ -223,11 +229,7 @@ def test_a_build_killed_while_its_writer_loads_the_store_leaves_no_writer_and_th
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds processes through /proc")
 def test_a_writer_that_dies_fails_its_build_in_one_line(built_copy: Project) -> None:
     before = (built_copy.dist / "current").resolve()
-    process = _start(built_copy, "build")
-    writer = _catch_writer(built_copy, process)
-    if writer is None:
-        process.wait(timeout=30)
-        pytest.skip("the build finished before its writer could be caught loading")
+    process, writer = _build_with_its_writer_loading(built_copy)
     os.kill(writer, signal.SIGKILL)
     code = process.wait(timeout=120)
     stderr = process.stderr.read() if process.stderr else ""

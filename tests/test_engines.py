@@ -3,7 +3,6 @@ graph, and on a real Oxigraph server started on loopback."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from sovkg.queries.engines import EmbeddedEngine, RdflibEngine
 from sovkg.queries.library import Library
 from sovkg.queries.remote import RemoteEngine
 from sovkg.queries.run import run_stored
-from sovkg.store.oxigraph_server import OxigraphServer, load_files
+from sovkg.store.oxigraph_server import OxigraphServer
 
 from .conftest import ROOT
 
@@ -24,14 +23,6 @@ CASES = [(name, {}) for name in QUERY_NAMES] + [
     ("projects-involving-company", {"company": "Microsoft"}),
     ("ownership-chain", {"actor": "Eviden"}),
 ]
-
-
-@pytest.fixture(scope="module")
-def server(built: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    location = tmp_path_factory.mktemp("oxigraph")
-    load_files(location, (built.dist / "current" / "sovkg.trig").resolve())
-    with OxigraphServer(location, read_only=True) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
@@ -64,11 +55,11 @@ def _term(cell: object) -> str:
 
 @pytest.mark.parametrize(("name", "params"), CASES, ids=[f"{n}{'-' + '-'.join(p.values()) if p else ''}"
                                                           for n, p in CASES])
-def test_same_answer_on_every_engine(name: str, params: dict[str, str], built: Project, server: OxigraphServer,
-                                     rdflib_engine: RdflibEngine) -> None:
+def test_same_answer_on_every_engine(name: str, params: dict[str, str], built: Project,
+                                     oxigraph_of_built: OxigraphServer, rdflib_engine: RdflibEngine) -> None:
     embedded = run_stored(built, name, params, engine=EmbeddedEngine(built.store))
     on_rdflib = run_stored(built, name, params, engine=rdflib_engine)
-    on_server = run_stored(built, name, params, engine=RemoteEngine(server.query_url))
+    on_server = run_stored(built, name, params, engine=RemoteEngine(oxigraph_of_built.query_url))
     assert embedded.rows, f"{name} answered nothing on the embedded store"
     assert embedded.columns == on_rdflib.columns == on_server.columns
     assert _canonical(embedded) == _canonical(on_rdflib), f"{name}: rdflib differs"
@@ -90,10 +81,11 @@ ASK_STATE = "ASK { ?s a <https://w3id.org/sovkg/ontology#State> }"
 ASK_NOTHING = "ASK { <urn:sovkg:nothing> ?p ?o }"
 
 
-def test_ask_answers_on_every_engine(built: Project, server: OxigraphServer, rdflib_engine: RdflibEngine) -> None:
+def test_ask_answers_on_every_engine(built: Project, oxigraph_of_built: OxigraphServer,
+                                     rdflib_engine: RdflibEngine) -> None:
     """ASK used to fail on the embedded store (pyoxigraph answers a QueryBoolean, not a bool)."""
     engines = {"embedded": EmbeddedEngine(built.current_build()), "rdflib": rdflib_engine,
-               "oxigraph server": RemoteEngine(server.query_url, graph_prefix=None)}
+               "oxigraph server": RemoteEngine(oxigraph_of_built.query_url, graph_prefix=None)}
     for name, engine in engines.items():
         assert [[c.value for c in row] for row in engine.select(ASK_STATE).rows] == [["true"]], name
         assert [[c.value for c in row] for row in engine.select(ASK_NOTHING).rows] == [["false"]], name

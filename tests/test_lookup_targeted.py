@@ -18,7 +18,7 @@ from sovkg.project import Project
 from sovkg.queries.engines import EmbeddedEngine, RdflibEngine
 from sovkg.queries.lookup import Resolver, local_name
 from sovkg.queries.remote import RemoteEngine
-from sovkg.store.oxigraph_server import OxigraphServer, load_files
+from sovkg.store.oxigraph_server import OxigraphServer
 
 from .conftest import run_sovkg
 from .support.virtuoso import Virtuoso, installed
@@ -164,18 +164,10 @@ def test_the_label_tier_wins_over_a_local_name_written_exactly() -> None:
     assert not resolver._loaded
 
 
-@pytest.fixture(scope="module")
-def server(built: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    location = tmp_path_factory.mktemp("oxigraph-lookup")
-    load_files(location, (built.dist / "current" / "sovkg.trig").resolve())
-    with OxigraphServer(location, read_only=True) as running:
-        yield running
-
-
-def test_remote_engines_find_what_the_embedded_store_finds(built: Project, server: OxigraphServer,
+def test_remote_engines_find_what_the_embedded_store_finds(built: Project, oxigraph_of_built: OxigraphServer,
                                                            full: Resolver, names: list[str]) -> None:
     remotes = [RdflibEngine.from_file((built.dist / "current" / "combined.nt").resolve()),
-               RemoteEngine(server.query_url)]
+               RemoteEngine(oxigraph_of_built.query_url)]
     sample = [*names[::25], "Gefion supercomputer", "gefion", "Hugging Face", "hugging face", "FR", "Amazn"]
     for remote in remotes:
         for text in sample:

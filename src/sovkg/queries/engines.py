@@ -41,10 +41,10 @@ class EmbeddedEngine:
 
     def __init__(self, store: ox.Store | Path | Build, kept: bool = True, keep_into: Path | None = None) -> None:
         self.build: Build | None = None  # kept: it holds the build folder open while this engine lives
-        self.kept: Path | None = None
+        self.kept_in: Path | None = None  # the answers this build kept, read before the store
         if isinstance(store, Build):
             self.build, store = store, store.open_store()
-            self.kept = self.build.answers if kept else None
+            self.kept_in = self.build.answers if kept else None
         elif isinstance(store, Path):
             if not store.exists():
                 raise EndpointError(f"no built store at {store}: run 'sovkg build' first")
@@ -59,7 +59,7 @@ class EmbeddedEngine:
         try:
             # pyoxigraph's own substitutions need the variable projected; a VALUES block does not.
             text = with_values(text, bindings or {})
-            result = read_kept(self.kept, text) if self.kept is not None else None
+            result = read_kept(self.kept_in, text) if self.kept_in is not None else None
             if result is None:
                 result = self.store.query(text, use_default_graph_as_union=True)
                 if self.keep_into is not None and isinstance(result, ox.QuerySolutions):
