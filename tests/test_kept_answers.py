@@ -123,3 +123,42 @@ def test_an_answer_file_left_empty_is_not_taken_for_an_answer(built_copy: Projec
     assert shown.returncode == 0, shown.stderr
     expected = run_stored(built_copy, "investments-ranked", {}, EmbeddedEngine(build, kept=False))
     assert len(shown.stdout.splitlines()) == len(expected.rows) + 1 > 3
+
+
+def test_a_kept_answer_reads_back_every_kind_of_term(tmp_path: Path) -> None:
+    store = ox.Store()
+    store.load(b'''@prefix ex: <http://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ex:a ex:says "plain", "tab\\there\\nand a \\"quote\\"", "Souverainet\\u00e9"@fr, "Data"@en-GB,
+                     "1.50"^^xsd:decimal, "2024-05-01"^^xsd:date, "true"^^xsd:boolean, ex:b .
+        ex:b ex:says "only b" .''', ox.RdfFormat.TURTLE)
+    text = ("SELECT ?s ?o ?other WHERE { ?s <http://example.org/says> ?o "
+            "OPTIONAL { ?o <http://example.org/says> ?other } } ORDER BY ?s ?o")
+    expected = ResultTable(*[[v.value for v in store.query(text).variables],
+                             [list(s) for s in store.query(text)]])
+    kept = EmbeddedEngine(store, keep_into=tmp_path).select(text)
+    assert (kept.columns, kept.rows) == (expected.columns, expected.rows)
+    assert len(kept.rows) == 9 and any(row[2] is None for row in kept.rows)
+    assert read_kept(tmp_path, text) == (expected.columns, expected.rows)
+    # a blank node's name holds only in the store that gave it: such an answer is not kept
+    blank = "SELECT ?b WHERE { BIND (BNODE() AS ?b) }"
+    assert len(EmbeddedEngine(store, keep_into=tmp_path).select(blank).rows) == 1
+    assert read_kept(tmp_path, blank) is None and not kept_file(tmp_path, blank).exists()
+
+
+def test_a_question_asked_with_its_defaults_reads_only_kept_answers(built: Project) -> None:
+    """Every SELECT a default question takes (the question, its labels, its owners, its name
+    lookups) is found among the kept answers, in the very text the build kept it under."""
+    build = built.current_build()
+    missed: list[str] = []
+
+    class Watching(EmbeddedEngine):
+        def select(self, text: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
+                   origin: str = "query") -> ResultTable:
+            if not kept_file(build.answers, with_values(text, bindings or {})).is_file():
+                missed.append(f"{origin}: {text[:80]}")
+            return super().select(text, bindings, origin)
+
+    engine = Watching(build)
+    for name in ("investments-ranked", "what-if-withdrawal", "sovereignty-matrix", "us-dependencies"):
+        assert run_stored(built, name, {}, engine).rows, name
+    assert missed == []

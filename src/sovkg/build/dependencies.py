@@ -48,7 +48,8 @@ def _iri(name: str) -> ox.NamedNode:
 
 
 def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None = None,
-                           superproperties: dict[str, set[str]] | None = None) -> list[ox.Triple]:
+                           superproperties: dict[str, set[str]] | None = None,
+                           graph: ox.NamedNode | None = None) -> list[ox.Triple | ox.Quad]:
     """The qualified dependency triples of every project, read from a store holding the asserted,
     ontology and inferred triples (graph names ignored).
 
@@ -56,7 +57,10 @@ def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None
         asserted: the asserted triples (read once, so a generator will do), whose links count as
             direct for ``sov:pathLength``; if None, no path lengths are given.
         superproperties: the closed sub-property hierarchy; read from the store if None.
+        graph: if given, quads in this graph are made instead of triples (at a million facts,
+            making each triple then its quad costs seconds).
     """
+    fact = ox.Triple if graph is None else lambda s, p, o: ox.Quad(s, p, o, graph)
     depends_on = _iri("dependsOn")
     family = _iri("familyDependsOn")
     in_layer, has_version = _iri("inLayer"), _iri("hasVersion")
@@ -145,12 +149,12 @@ def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None
     exposed_project, exposed_layer = _iri("exposedProject"), _iri("exposedLayer")
     exposed_to, alternative_actor = _iri("exposedTo"), _iri("alternativeActor")
 
-    def exposures(project: object, layer: ox.NamedNode, links: set[tuple[object, object]]) -> list[ox.Triple]:
+    def exposures(project: object, layer: ox.NamedNode, links: set[tuple[object, object]]) -> list[ox.Triple | ox.Quad]:
         # For each country (with an ISO code) whose actors the project rests on in this layer, the
         # labelled actors of the same layer reached through a first hop that does not rest on that
         # country, and that have a stated home other than it: the recorded alternatives if the
         # country withdrew. Only where there is one (none recorded is the absence of a node).
-        found: list[ox.Triple] = []
+        found: list[ox.Triple | ox.Quad] = []
         # A first hop rests on the home of every actor it leads to, so an alternative always comes
         # through another first hop: with a single one there is none.
         if len({hop for hop, _ in links}) < 2:
@@ -166,9 +170,9 @@ def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None
                 continue
             key = f"{project} {layer.value} {country}"
             node = ox.NamedNode(f"{ID_IRI}dependency/exposure/{hashlib.sha1(key.encode()).hexdigest()[:20]}")
-            found += [ox.Triple(node, exposed_project, project), ox.Triple(node, exposed_layer, layer),
-                      ox.Triple(node, exposed_to, country)]
-            found += [ox.Triple(node, alternative_actor, actor) for actor in sorted(alternatives, key=str)]
+            found += [fact(node, exposed_project, project), fact(node, exposed_layer, layer),
+                      fact(node, exposed_to, country)]
+            found += [fact(node, alternative_actor, actor) for actor in sorted(alternatives, key=str)]
         return found
 
     summaries: set[tuple[object, ox.NamedNode | None, object | None]] = set()
@@ -187,7 +191,7 @@ def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None
             texts[term] = str(term)
         return texts[term]
 
-    triples: list[ox.Triple] = []
+    triples: list[ox.Triple | ox.Quad] = []
     for project in projects:
         hops: set[tuple[object, ox.NamedNode | None]] = set()
         versions = objects(project, has_version)
@@ -226,28 +230,31 @@ def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None
                 layer_homes.update((layer, where) for where in where_list)
                 key = prefix + text(actor)
                 node = ox.NamedNode(f"{ID_IRI}dependency/{hashlib.sha1(key.encode()).hexdigest()[:20]}")
-                triples += [ox.Triple(node, dependent, project), ox.Triple(node, first_hop, hop),
-                            ox.Triple(node, dependee, actor)]
+                triples += [fact(node, dependent, project), fact(node, first_hop, hop),
+                            fact(node, dependee, actor)]
                 if layer is not None:
-                    triples.append(ox.Triple(node, dependency_layer, layer))
-                triples += [ox.Triple(node, dependee_jurisdiction, where) for where in where_list if where is not None]
+                    triples.append(fact(node, dependency_layer, layer))
+                triples += [fact(node, dependee_jurisdiction, where) for where in where_list if where is not None]
                 steps = steps_from.get(actor)
                 if steps is not None:
                     if steps not in lengths:
                         lengths[steps] = ox.Literal(str(steps + 1), datatype=XSD_INTEGER)
-                    triples.append(ox.Triple(node, path_length, lengths[steps]))
+                    triples.append(fact(node, path_length, lengths[steps]))
         summaries.update((country, layer, where) for country in countries for layer, where in layer_homes)
         for layer in sorted(by_layer, key=str):
             triples += exposures(project, layer, by_layer[layer])
     for country, layer, where in sorted(summaries, key=str):
         key = f"{country} {layer.value if layer else ''} {where or ''}"
         node = ox.NamedNode(f"{ID_IRI}dependency/jurisdiction/{hashlib.sha1(key.encode()).hexdigest()[:20]}")
-        triples.append(ox.Triple(node, _iri("dependentJurisdiction"), country))
+        triples.append(fact(node, _iri("dependentJurisdiction"), country))
         if layer is not None:
-            triples.append(ox.Triple(node, dependency_layer, layer))
+            triples.append(fact(node, dependency_layer, layer))
         if where is not None:
-            triples.append(ox.Triple(node, dependee_jurisdiction, where))
-    return triples + ownership_chains(store)
+            triples.append(fact(node, dependee_jurisdiction, where))
+    chains = ownership_chains(store)
+    if graph is not None:
+        return [*triples, *(ox.Quad(t.subject, t.predicate, t.object, graph) for t in chains)]
+    return triples + chains
 
 
 def ownership_chains(store: ox.Store) -> list[ox.Triple]:

@@ -319,10 +319,9 @@ def materialise_in_store(store: ox.Store, ontology: list[ox.Quad], facts: list[o
         schema = reason_in_store(store, sources, inferred)
         if dependency_records:
             # the asserted triples streamed, not kept: at a million facts a set of them is 300 MB
-            dependencies = qualified_dependencies(store, (q.triple for q in facts), schema.superproperties)
+            store.extend(qualified_dependencies(store, (q.triple for q in facts), schema.superproperties, inferred))
         else:
-            dependencies = ownership_chains(store)
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in dependencies)
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in ownership_chains(store))
     elif reasoner == "owlrl":
         store.extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in materialise_owlrl(ontology, facts))
     else:

@@ -59,14 +59,15 @@ class EmbeddedEngine:
         try:
             # pyoxigraph's own substitutions need the variable projected; a VALUES block does not.
             text = with_values(text, bindings or {})
-            result = read_kept(self.kept_in, text) if self.kept_in is not None else None
-            if result is None:
-                result = self.store.query(text, use_default_graph_as_union=True)
-                if self.keep_into is not None and isinstance(result, ox.QuerySolutions):
-                    try:
-                        result = keep(self.keep_into, text, result)
-                    except OSError as error:
-                        raise write_failed(self.keep_into, error) from None
+            kept = read_kept(self.kept_in, text) if self.kept_in is not None else None
+            if kept is not None:
+                return ResultTable(*kept)
+            result = self.store.query(text, use_default_graph_as_union=True)
+            if self.keep_into is not None and isinstance(result, ox.QuerySolutions):
+                try:
+                    return ResultTable(*keep(self.keep_into, text, result))
+                except OSError as error:
+                    raise write_failed(self.keep_into, error) from None
             if isinstance(result, (bool, ox.QueryBoolean)):
                 return boolean_table(bool(result))
             if isinstance(result, ox.QuerySolutions):

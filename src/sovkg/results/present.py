@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import pyoxigraph as ox
 
@@ -160,19 +161,34 @@ MONEY_LEGEND = ("Amounts: ~ approximate (about); up to: an upper bound; more tha
 # ---------------------------------------------------------------------- the view
 
 
+_TRUTHS = {"true": True, "1": True, "false": False, "0": False}
+
+
 def _truth(text: str) -> bool | None:
-    return {"true": True, "1": True, "false": False, "0": False}.get(text.strip().lower())
+    return _TRUTHS.get(text.strip().lower())
+
+
+# The hedges of an amount, in the order money_text takes them.
+_HEDGES = ("approximate", "upperBound", "lowerBound", "estimate")
 
 
 @dataclass(frozen=True)
 class _Money:
-    """A money cell, written out only if it is shown: formatting an amount costs more than the
-    rest of its row, and a long answer shows its first rows only. Equal when its parts are."""
+    """A money cell, written out only if it is shown: formatting an amount (and reading its
+    hedges) costs more than the rest of its row, and a long answer shows its first rows only.
+    Equal when its parts are, as the answer writes them."""
 
-    parts: tuple[object, ...]
+    amount: str
+    currency: str | None
+    maximum: str | None
+    hedges: tuple[str, ...]  # the texts of the _HEDGES columns
+    estimated_by: str
+    partial: str
 
     def __str__(self) -> str:
-        return money_text(*self.parts)  # type: ignore[arg-type]
+        hedges = [bool(_truth(text)) for text in self.hedges]
+        return money_text(self.amount, self.currency, self.maximum, *hedges, estimated_by=self.estimated_by,
+                          partial=bool(_truth(self.partial)))
 
 
 def build_view(table: object, presentation: Presentation | None, limit: int | None = None) -> View:
@@ -198,15 +214,14 @@ def build_view(table: object, presentation: Presentation | None, limit: int | No
         if money.column not in columns:
             continue
         links = money.links
+        hedge_columns = [links.get(hedge, "") for hedge in _HEDGES]
+        currency, maximum = links.get("currency", ""), links.get("max", "")
+        estimated_by, partial = links.get("estimatedBy", ""), links.get("partial", "")
         for record in cells:
-            def flag(key: str, rec: dict[str, str] = record, links: dict[str, str] = links) -> bool:
-                return bool(key in links and _truth(rec.get(links[key], "")))
-
-            record[money.column] = _Money((  # type: ignore[assignment]
-                record[money.column], record.get(links.get("currency", ""), None),
-                record.get(links.get("max", ""), None), flag("approximate"), flag("upperBound"),
-                flag("lowerBound"), flag("estimate"), record.get(links.get("estimatedBy", ""), "") or "",
-                flag("partial")))
+            record[money.column] = _Money(  # type: ignore[assignment]
+                record[money.column], record.get(currency, None), record.get(maximum, None),
+                tuple(record.get(column, "") for column in hedge_columns), record.get(estimated_by, "") or "",
+                record.get(partial, ""))
         hidden |= {c for c in links.values() if c not in p.flags} & set(columns)
         view.legend.append(MONEY_LEGEND)
 
@@ -280,30 +295,44 @@ def _group_rows(cells: list[dict[str, str]], raw_rows: list[list[object]], colum
                 parents: dict[str, list[str]]) -> list[dict[str, str]]:
     """Rows that differ only by actors of one group (a parent and its subsidiaries) become one,
     with the actor shown under its ultimate parent; a cell listing several actors is grouped in place."""
-    merged: dict[tuple[str, ...], tuple[dict[str, str], dict[str, list[str]]]] = {}
+    merged: dict[tuple[object, ...], tuple[dict[str, str], dict[str, list[str]]]] = {}
     at = {column: columns.index(column) for column in control}
-    grouped: dict[tuple[str, object], str] = {}  # a long answer lists the same actors on many rows
+    # A long answer lists the same actors on many rows: each cell is grouped once per text and
+    # term object (every term lives in the rows meanwhile, so no object's id is reused).
+    grouped: dict[tuple[str, int], str] = {}
 
     def under_parents(text: str, term: object) -> str:
-        if (text, term) not in grouped:
-            grouped[text, term] = group_under_parents(text, term, parents)
-        return grouped[text, term]
+        key = (text, id(term))
+        done = grouped.get(key)
+        if done is None:
+            done = grouped[key] = group_under_parents(text, term, parents)
+        return done
 
+    # The rows' other columns, read in one step; the ultimate parent of each actor, looked up once
+    # per term object (None: it has none). A long answer names the same actors on row after row.
+    plain = [column for column in columns if column not in at]
+    pick = itemgetter(*plain) if plain else (lambda record: ())
+    tops_of: dict[int, str | None] = {}
     for record, raw in zip(cells, raw_rows, strict=True):
         tops: dict[str, str] = {}
-        for column in control:
-            term = raw[at[column]]
+        for column, index in at.items():
+            term = raw[index]
             if isinstance(term, ox.NamedNode):
-                chain = parents.get(term.value) or []
-                tops[column] = chain[-1] if chain else record[column]
+                top = tops_of.get(id(term), "")
+                if top == "":
+                    chain = parents.get(term.value)
+                    top = tops_of[id(term)] = chain[-1] if chain else None
+                tops[column] = top if top is not None else record[column]
             else:
                 record[column] = under_parents(record[column], term)
-        key = tuple(tops.get(c, record[c]) for c in columns)
-        if key not in merged:
-            merged[key] = (record, {c: [] for c in tops})
+        key = (pick(record), *[tops.get(column, record[column]) for column in at])
+        entry = merged.get(key)
+        if entry is None:
+            entry = merged[key] = (record, {column: [] for column in tops})
         for column in tops:
-            if record[column] not in merged[key][1][column]:
-                merged[key][1][column].append(record[column])
+            names = entry[1][column]
+            if record[column] not in names:
+                names.append(record[column])
     out = []
     for first, members in merged.values():
         for column, names in members.items():

@@ -39,7 +39,10 @@ class ResultTable:
     width: int | None = None                                # the terminal's, when None
 
     def iris(self) -> list[ox.NamedNode]:
-        return [cell for row in self.rows for cell in row if isinstance(cell, ox.NamedNode)]
+        """The IRIs the rows name, in the order they first appear (a term shared by several
+        cells, as kept answers share them, is listed once)."""
+        distinct = {id(cell): cell for row in self.rows for cell in row}
+        return [cell for cell in distinct.values() if isinstance(cell, ox.NamedNode)]
 
     def text(self, cell: object) -> str:
         """A cell as a person reads it: the label of an IRI, the lexical form of a literal."""
@@ -54,18 +57,18 @@ class ResultTable:
     def texts(self) -> list[list[str]]:
         """Every row as people read it (:meth:`text` of each cell, worked out once per distinct
         term: a long answer names the same countries and actors on row after row)."""
-        seen: dict[object, str] = {}
-        text = self.text
-        out = []
-        for row in self.rows:
-            line = []
-            for cell in row:
-                known = seen.get(cell)
-                if known is None:
-                    known = seen[cell] = text(cell)
-                line.append(known)
-            out.append(line)
-        return out
+        # Each distinct cell object is read once, then rows are looked up by object (cells that
+        # share a term, as kept answers do, cost no hashing of the term). Every cell lives in the
+        # rows meanwhile, so no object's id is reused.
+        distinct = {id(cell): cell for row in self.rows for cell in row}
+        by_term: dict[object, str] = {}
+        by_object: dict[int, str] = {}
+        for key, cell in distinct.items():
+            known = by_term.get(cell)
+            if known is None:
+                known = by_term[cell] = self.text(cell)
+            by_object[key] = known
+        return [[by_object[id(cell)] for cell in row] for row in self.rows]
 
     def values(self, column: str) -> list[str]:
         """The readable texts of one column, in row order (for tests and scripts)."""
