@@ -272,14 +272,13 @@ def build_view(table: object, presentation: Presentation | None, limit: int | No
             continue
         values = {record.get(column, "") for record in cells}
         if values and all(_truth(v) is not None or v == "" for v in values):
+            shown_as = {value: _yes_no(_truth(value)) for value in values}  # once per distinct value
             for record in cells:
-                truth = _truth(record.get(column, ""))
-                record[column] = "" if truth is None else ("yes" if truth else "no")
+                record[column] = shown_as[record.get(column, "")]
         view.legend.append(f"{p.titles.get(column, words(column))}: {p.flags[column]}")
 
-    rows = [[record.get(c, "") for c in shown] for record in cells]
     # rows that became the same (after grouping under parents) are shown once
-    rows = list(dict.fromkeys(tuple(r) for r in rows))
+    rows = list(dict.fromkeys(_shown_cells(cells, shown)))
     view.columns = [p.titles.get(c, words(c)) for c in shown]
     view.total = len(rows)
     if limit is not None and not p.matrix:
@@ -289,6 +288,21 @@ def build_view(table: object, presentation: Presentation | None, limit: int | No
         view.codes = getattr(table, "codes", {})  # type: ignore[attr-defined]
         view = _matrix(view, p, shown)
     return view
+
+
+def _yes_no(truth: bool | None) -> str:
+    return "" if truth is None else ("yes" if truth else "no")
+
+
+def _shown_cells(cells: list[dict[str, str]], shown: list[str]) -> list[tuple[object, ...]]:
+    """The shown columns of each row, in order ("" where a row lacks one)."""
+    if len(shown) > 1:
+        pick = itemgetter(*shown)
+        try:  # every row has every column, but for a merged one that was never given one
+            return [pick(record) for record in cells]
+        except KeyError:
+            pass
+    return [tuple(record.get(column, "") for column in shown) for record in cells]
 
 
 def _group_rows(cells: list[dict[str, str]], raw_rows: list[list[object]], columns: list[str], control: list[str],
