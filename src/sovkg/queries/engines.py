@@ -42,18 +42,29 @@ class EmbeddedEngine:
     def __init__(self, store: ox.Store | Path | Build, kept: bool = True, keep_into: Path | None = None) -> None:
         self.build: Build | None = None  # kept: it holds the build folder open while this engine lives
         self.kept_in: Path | None = None  # the answers this build kept, read before the store
+        self._store: ox.Store | None = None
         if isinstance(store, Build):
-            self.build, store = store, store.open_store()
+            # the store of a build is opened when a query is not among its kept answers
+            self.build = store
             self.kept_in = self.build.answers if kept else None
         elif isinstance(store, Path):
             if not store.exists():
                 raise EndpointError(f"no built store at {store}: run 'sovkg build' first")
             try:
-                store = ox.Store.read_only(str(store))
+                self._store = ox.Store.read_only(str(store))
             except OSError as error:
                 raise EndpointError(f"cannot open the store at {store}: {error}") from error
-        self.store = store
+        else:
+            self._store = store
         self.keep_into = keep_into
+
+    @property
+    def store(self) -> ox.Store:
+        """The store queried (a build's, opened read-only on first use)."""
+        if self._store is None:
+            assert self.build is not None
+            self._store = self.build.open_store()
+        return self._store
 
     def select(self, text: str, bindings: Bindings | None = None, origin: str = "query") -> ResultTable:
         try:
