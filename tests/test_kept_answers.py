@@ -14,7 +14,7 @@ from sovkg.build.answers import keep_answers
 from sovkg.errors import OutputError, QueryError
 from sovkg.project import Project
 from sovkg.queries.engines import EmbeddedEngine
-from sovkg.queries.kept import kept_file, read_kept
+from sovkg.queries.kept import kept_file, read_kept, read_kept_plain
 from sovkg.queries.library import Library
 from sovkg.queries.lookup import Resolver
 from sovkg.queries.params import bind, with_values
@@ -139,6 +139,11 @@ def test_a_kept_answer_reads_back_every_kind_of_term(tmp_path: Path) -> None:
     assert (kept.columns, kept.rows) == (expected.columns, expected.rows)
     assert len(kept.rows) == 9 and any(row[2] is None for row in kept.rows)
     assert read_kept(tmp_path, text) == (expected.columns, expected.rows)
+    # read as texts (as the labels of a long answer are): IRIs as text, literals with their language
+    plain = [[cell.value if isinstance(cell, ox.NamedNode) else None if cell is None else
+              (cell.value, cell.language) for cell in row] for row in expected.rows]
+    assert read_kept_plain(tmp_path, text) == (expected.columns, plain)
+    assert {("Souverainet\u00e9", "fr"), ("plain", None)} <= {row[1] for row in plain}
     # a blank node's name holds only in the store that gave it: such an answer is not kept
     blank = "SELECT ?b WHERE { BIND (BNODE() AS ?b) }"
     assert len(EmbeddedEngine(store, keep_into=tmp_path).select(blank).rows) == 1

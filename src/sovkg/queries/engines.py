@@ -12,7 +12,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from sovkg.errors import EndpointError, QueryError, redact
-from sovkg.queries.kept import keep, read_kept
+from sovkg.queries.kept import keep, read_kept, read_kept_plain
 from sovkg.queries.params import with_values
 from sovkg.results.table import ResultTable
 from sovkg.store.build import Build, write_failed
@@ -106,6 +106,10 @@ def triples_table(triples: list[ox.Triple]) -> ResultTable:
                        kind="graph")
 
 
+# A label is read in English, or with no language tag.
+_LABEL_LANGUAGES = (None, "en")
+
+
 def labels_from(engine: Engine, terms: list[ox.NamedNode]) -> dict[str, str]:
     """English (or untagged) labels of IRIs, fetched with one VALUES query built from terms. The
     first such label an engine gives is kept. The language is tested here: in the query (FILTER,
@@ -116,8 +120,15 @@ def labels_from(engine: Engine, terms: list[ox.NamedNode]) -> dict[str, str]:
     text = ("SELECT ?s ?l WHERE { VALUES ?s { " + values + " } "
             "?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
     labels: dict[str, str] = {}
+    kept = read_kept_plain(engine.kept_in, text) \
+        if isinstance(engine, EmbeddedEngine) and engine.kept_in is not None else None
+    if kept is not None:  # read as texts: no RDF term is made of the labels a build kept
+        for subject, label in kept[1]:
+            if isinstance(subject, str) and isinstance(label, tuple) and label[1] in _LABEL_LANGUAGES:
+                labels.setdefault(subject, label[0])
+        return labels
     for subject, label in engine.select(text).rows:
-        if subject is not None and isinstance(label, ox.Literal) and label.language in (None, "en"):
+        if subject is not None and isinstance(label, ox.Literal) and label.language in _LABEL_LANGUAGES:
             labels.setdefault(subject.value, label.value)
     return labels
 

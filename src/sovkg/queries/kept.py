@@ -53,6 +53,20 @@ def read_kept(folder: Path, text: str) -> tuple[list[str], Rows] | None:
         return None
 
 
+def read_kept_plain(folder: Path, text: str) -> tuple[list[str], list[list[object]]] | None:
+    """The kept answer to ``text`` without making RDF terms, for a caller that only reads texts
+    (the labels of 40,000 IRIs, say, where making the terms costs more than the rest): an IRI as
+    its text, a literal as its text and language tag (None for a literal with a datatype), None
+    where unbound. None if there is no such answer."""
+    try:
+        data = json.loads(kept_file(folder, text).read_bytes())
+        terms = [None, *(term if isinstance(term, str) else
+                         (term[0], term[1][1:] if term[1].startswith("@") else None) for term in data["terms"])]
+        return list(data["variables"]), [[terms[i] for i in row] for row in data["rows"]]
+    except (OSError, ValueError, TypeError, KeyError, IndexError):
+        return None
+
+
 def keep(folder: Path, text: str, solutions: ox.QuerySolutions) -> tuple[list[str], Rows]:
     """Keep ``solutions`` as the answer to ``text`` and give them back as variables and rows
     (results can be iterated only once). An answer that names a blank node is not kept (its
