@@ -18,7 +18,7 @@ from sovkg.queries.kept import kept_file, read_kept, read_kept_plain
 from sovkg.queries.library import Library
 from sovkg.queries.lookup import Resolver
 from sovkg.queries.params import bind, with_values
-from sovkg.queries.run import run_stored
+from sovkg.queries.run import kept_view, run_stored
 from sovkg.results.table import ResultTable
 from sovkg.store.build import Build
 from tests.conftest import ROOT, Runner
@@ -111,6 +111,32 @@ def test_a_build_without_answers_answers_the_same(built: Project, project_copy: 
     for name in ("investments-ranked", "what-if-withdrawal", "sovereignty-matrix"):
         kept = sovkg("query", name, "--format", "csv", cwd=built.root)
         assert sovkg("query", name, "--format", "csv", cwd=project_copy.root).stdout == kept.stdout
+    # People's formats, drawn from the views the build kept, are those worked out from the answer.
+    build = built.current_build()
+    for name in _answerable(built):
+        kept_whole = kept_view(built, name, {}, EmbeddedEngine(build)) is not None
+        for options in (["--format", "table"], ["--format", "md", "--limit", "3"], ["--limit", "0"]):
+            if options[-1] == "0" and name not in ("investments-ranked", "what-if-withdrawal", "sovereignty-matrix"):
+                continue
+            kept = sovkg("query", name, *options, cwd=built.root)
+            worked_out = sovkg("query", name, *options, cwd=project_copy.root)
+            assert (kept.returncode, kept.stdout, kept.stderr) == \
+                (worked_out.returncode, worked_out.stdout, worked_out.stderr), (name, options, kept_whole)
+    assert kept_view(built, "investments-ranked", {}, EmbeddedEngine(build)) is not None
+    assert kept_view(built, "what-if-withdrawal", {"country": "FR"}, EmbeddedEngine(build)) is None
+
+
+def test_a_question_whose_header_changed_is_not_shown_from_its_kept_view(built_copy: Project,
+                                                                        sovkg: Runner) -> None:
+    path = built_copy.queries / "investments-ranked.rq"
+    text = path.read_text(encoding="utf-8")
+    assert "amount: amount," in text
+    path.write_text(text.replace("amount: amount,", "amount: sum pledged,"), encoding="utf-8")
+    assert kept_view(built_copy, "investments-ranked", {}, EmbeddedEngine(built_copy.current_build())) is None
+    shown = sovkg("query", "investments-ranked", "--format", "md", cwd=built_copy.root)
+    assert shown.returncode == 0, shown.stderr
+    header = shown.stdout.splitlines()[0]
+    assert "| sum pledged |" in header and "| amount |" not in header
 
 
 def test_an_answer_file_left_empty_is_not_taken_for_an_answer(built_copy: Project, sovkg: Runner) -> None:

@@ -10,7 +10,7 @@ from sovkg.project import Project
 from sovkg.queries.engines import EmbeddedEngine
 from sovkg.queries.library import Library
 from sovkg.queries.lookup import Resolver
-from sovkg.queries.run import run_stored
+from sovkg.queries.run import run_and_keep
 from sovkg.store.build import Build
 
 
@@ -32,7 +32,7 @@ def keep_answers(project: Project, store: ox.Store, build: Build) -> list[str]:
         # asked (reading every name of a large graph costs seconds).
         resolver = Resolver(engine=engine, direct_only=True)
         try:
-            run_stored(project, query.name, {}, engine, resolver)
+            run_and_keep(project, query.name, engine, resolver)
         except OutputError:
             raise
         except SovkgError:

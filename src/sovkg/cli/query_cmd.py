@@ -8,8 +8,8 @@ from sovkg.cli.main import project_of
 from sovkg.cli.options import allow_service_option, endpoint_options, graph_prefix_option, make_endpoint
 from sovkg.errors import QueryError
 from sovkg.queries.library import Library
-from sovkg.queries.run import engine_for, read_query_file, run_stored, run_text
-from sovkg.results.table import FORMATS
+from sovkg.queries.run import engine_for, kept_view, read_query_file, run_stored, run_text
+from sovkg.results.table import FORMATS, draw, shortened
 
 _format = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                        help="table and md show labels; csv shows labels; json keeps IRIs and labels.")
@@ -96,9 +96,16 @@ def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str
     params = _params(param_values)
     remote = make_endpoint(endpoint, auth, deadline, max_mb) if endpoint is not None else None
     engine = engine_for(project, remote, graph_prefix=graph_prefix)
-    table = run_stored(project, name, params, engine)
-    click.echo(table.render(fmt, _shown(fmt, limit), MORE).rstrip("\n"))
-    spec = table.presentation.explain if table.presentation else {}
+    # People's formats of an answer the build kept whole are drawn from what it kept.
+    kept = kept_view(project, name, params, engine) if fmt in ("table", "md") and not paths else None
+    if kept is not None:
+        view, presentation = kept
+        click.echo(draw(shortened(view, _shown(fmt, limit), MORE), fmt).rstrip("\n"))
+        spec = presentation.explain
+    else:
+        table = run_stored(project, name, params, engine)
+        click.echo(table.render(fmt, _shown(fmt, limit), MORE).rstrip("\n"))
+        spec = table.presentation.explain if table.presentation else {}
     if spec and fmt in ("table", "md"):
         if paths:
             if endpoint:

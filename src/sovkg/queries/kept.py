@@ -20,6 +20,8 @@ out each distinct cell once.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -27,6 +29,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from sovkg.results.present import View
 
 # A kept answer is only valid for the engine that wrote it (another version may answer otherwise)
 # and in the layout this module reads.
@@ -67,6 +71,50 @@ def read_kept_plain(folder: Path, text: str) -> tuple[list[str], list[list[objec
         return None
 
 
+@functools.cache
+def _view_code() -> str:
+    """A digest of the code that turns answers into views (this package and the results one): a
+    view kept by other code is not taken for this code's."""
+    digest = hashlib.sha256()
+    for package in (Path(__file__).parent, Path(__file__).parent.parent / "results"):
+        for source in sorted(package.glob("*.py")):
+            digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def view_file(folder: Path, text: str, presentation: str) -> Path:
+    """Where the view of the answer to ``text`` shown as ``presentation`` says is kept."""
+    key = f"{_ENGINE}view of\n{_view_code()}\n{presentation}\n{text}"
+    return folder / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()}.view.json"
+
+
+def keep_view(folder: Path, text: str, presentation: str, view: View) -> None:
+    """Keep the whole ``view`` of the answer to ``text`` (each of its rows)."""
+    folder.mkdir(exist_ok=True)
+    _write(view_file(folder, text, presentation), dataclasses.asdict(view))
+
+
+def read_kept_view(folder: Path, text: str, presentation: str) -> View | None:
+    """The kept view of the answer to ``text`` shown as ``presentation`` says, or None."""
+    try:
+        data = json.loads(view_file(folder, text, presentation).read_bytes())
+        return View(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _write(path: Path, data: object) -> None:
+    """Write ``data`` as JSON under another name, then rename it (a reader never sees half a file)."""
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    try:
+        with partial.open("w", encoding="utf-8") as out:
+            json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+        os.replace(partial, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+
+
 def keep(folder: Path, text: str, solutions: ox.QuerySolutions) -> tuple[list[str], Rows]:
     """Keep ``solutions`` as the answer to ``text`` and give them back as variables and rows
     (results can be iterated only once). An answer that names a blank node is not kept (its
@@ -87,16 +135,7 @@ def keep(folder: Path, text: str, solutions: ox.QuerySolutions) -> tuple[list[st
     if all(isinstance(term, ox.NamedNode) or (isinstance(term, ox.Literal) and not term.direction)
            for term in terms[1:]):
         folder.mkdir(exist_ok=True)
-        path = kept_file(folder, text)
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        try:
-            with partial.open("w", encoding="utf-8") as out:
-                json.dump({"variables": variables, "terms": _encoded(terms[1:]), "rows": rows}, out,
-                          ensure_ascii=False, separators=(",", ":"))
-            os.replace(partial, path)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                partial.unlink()
+        _write(kept_file(folder, text), {"variables": variables, "terms": _encoded(terms[1:]), "rows": rows})
     return variables, [[terms[i] for i in row] for row in rows]
 
 

@@ -10,11 +10,14 @@ import pyoxigraph as ox
 from sovkg.errors import QueryError
 from sovkg.namespaces import GRAPH_IRI
 from sovkg.project import Project
-from sovkg.queries.engines import EmbeddedEngine, Engine, labels_from
+from sovkg.queries.engines import Bindings, EmbeddedEngine, Engine, labels_from
 from sovkg.queries.form import SERVICE_REFUSED, query_form, uses_service
-from sovkg.queries.library import Library
-from sovkg.queries.params import bind
+from sovkg.queries.kept import keep_view, kept_file, read_kept_view
+from sovkg.queries.library import Library, StoredQuery
+from sovkg.queries.params import bind, with_values
+from sovkg.results.present import Presentation, View
 from sovkg.results.table import ResultTable
+from sovkg.store.build import write_failed
 
 if TYPE_CHECKING:
     from sovkg.queries.lookup import Resolver
@@ -36,10 +39,8 @@ def run_stored(project: Project, name: str, params: dict[str, str] | None = None
                engine: Engine | None = None, resolver: Resolver | None = None) -> ResultTable:
     """Answer a stored question, with labels for its IRIs (names looked up with ``resolver``, by
     default one over ``engine``)."""
-    query = Library(project.queries).get(name)
     engine = engine or engine_for(project)
-    needs_names = any(p.kind in ("entity", "country") for p in query.params)
-    bindings = bind(query, params or {}, (resolver or _resolver(engine)) if needs_names else None)
+    query, bindings = bind_stored(project, name, params, engine, resolver)
     table = engine.select(query.text, bindings, origin=str(query.path))
     table.labels = labels_from(engine, table.iris())
     table.presentation = query.presentation
@@ -47,6 +48,43 @@ def run_stored(project: Project, name: str, params: dict[str, str] | None = None
         table.parents = owners(engine, _actors_in(table, query.presentation.control))
     if query.presentation.matrix.get("codes"):
         table.codes = _resolver(engine).codes_by_label()
+    return table
+
+
+def bind_stored(project: Project, name: str, params: dict[str, str] | None, engine: Engine,
+                resolver: Resolver | None = None) -> tuple[StoredQuery, Bindings]:
+    """A stored question and its parameters bound as RDF terms (names looked up with ``resolver``,
+    by default one over ``engine``)."""
+    query = Library(project.queries).get(name)
+    needs_names = any(p.kind in ("entity", "country") for p in query.params)
+    return query, bind(query, params or {}, (resolver or _resolver(engine)) if needs_names else None)
+
+
+def kept_view(project: Project, name: str, params: dict[str, str] | None,
+              engine: Engine) -> tuple[View, Presentation] | None:
+    """The whole answer to a stored question as people read it, as the build kept it with its
+    answers (see :func:`run_and_keep`), and how the question shows it; None if it was not kept (a
+    parameter of the user's own, an engine other than a build's store, a build without answers)."""
+    if not isinstance(engine, EmbeddedEngine) or engine.kept_in is None:
+        return None
+    query, bindings = bind_stored(project, name, params, engine)
+    view = read_kept_view(engine.kept_in, with_values(query.text, bindings), repr(query.presentation))
+    return (view, query.presentation) if view is not None else None
+
+
+def run_and_keep(project: Project, name: str, engine: EmbeddedEngine, resolver: Resolver | None = None) -> ResultTable:
+    """Answer a stored question with its defaults and keep its whole answer as people read it in
+    ``engine.keep_into`` beside the SELECTs it took: a long answer costs more to write for people
+    (texts, grouping under parents, money) than to read back, and a build never changes."""
+    query, bindings = bind_stored(project, name, {}, engine, resolver)
+    table = run_stored(project, name, {}, engine, resolver)
+    text = with_values(query.text, bindings)
+    # only beside its answer (one naming a blank node is not kept, nor then its view)
+    if engine.keep_into is not None and kept_file(engine.keep_into, text).is_file():
+        try:
+            keep_view(engine.keep_into, text, repr(query.presentation), table.view())
+        except OSError as error:
+            raise write_failed(engine.keep_into, error) from None
     return table
 
 

@@ -82,14 +82,7 @@ class ResultTable:
         """The answer as people read it: titles, formatted cells, notes, legend and caveats;
         with ``limit``, the first rows only, and a note saying how many are left out (and
         ``more``: how to see them)."""
-        view = build_view(self, self.presentation, limit)
-        view.total = max(view.total, len(view.rows))  # a matrix is made whole, of rows of its own
-        if limit is not None and len(view.rows) > limit:
-            view.rows = view.rows[:limit]
-        if view.total > len(view.rows):
-            view.notes.insert(0, f"... {view.total - len(view.rows):,} more row(s) not shown here"
-                                 + (f": {more}" if more else "."))
-        return view
+        return shortened(build_view(self, self.presentation, limit), limit, more)
 
     # ------------------------------------------------------------------ for notebooks and scripts
 
@@ -150,36 +143,7 @@ class ResultTable:
             return self._csv()
         if fmt == "json":
             return self._json()
-        if fmt == "md":
-            return self._markdown(limit, more)
-        return self._table(limit, more)
-
-    def _table(self, limit: int | None = None, more: str = "") -> str:
-        view = self.view(limit, more)
-        width = max(self.width or shutil.get_terminal_size((100, 24)).columns, 40)
-        # Each column at least as wide as its longest word (up to 16), so that words wrap whole;
-        # overflow="fold" carries a longer word over more lines: a cell is never cut with an
-        # ellipsis. When the columns cannot fit side by side at 8 characters or their longest
-        # word, each row is printed as a record, one "title: value" per line, as psql's \x does.
-        minimum = [min(16, max((len(w) for t in [title, *(r[i] for r in view.rows)] for w in t.split()), default=1))
-                   for i, title in enumerate(view.columns)]
-        room = width - 3 * len(minimum)
-        if sum(min(m, 8) for m in minimum) > room:
-            lines = _records_text(view, width)
-        else:
-            while sum(minimum) > room and max(minimum, default=0) > 8:
-                minimum[minimum.index(max(minimum))] -= 1
-            # rich's own drawing only where the lighter one cannot promise the same characters
-            drawn = plain_table(view.columns, view.rows, minimum, width)
-            lines = [line.rstrip() for line in drawn] if drawn is not None else _rich_table(view, minimum, width)
-        count = len(view.rows)
-        if count < view.total:
-            lines.append(f"(the first {count:,} of {view.total:,} rows; long cells wrap, no cell is cut)")
-        else:
-            lines.append(f"({count:,} row{'s' if count != 1 else ''}; long cells wrap, nothing is cut)")
-        for note in _notes(view):
-            lines += textwrap.wrap(note, width=width, subsequent_indent="  ", break_on_hyphens=False) or [""]
-        return "\n".join(lines)
+        return draw(self.view(limit, more), fmt, self.width)
 
     def _csv(self) -> str:
         import csv
@@ -189,18 +153,6 @@ class ResultTable:
         writer.writerow(self.columns)
         writer.writerows([_neutralised(self.text(v)) for v in row] for row in self.rows)
         return buffer.getvalue()
-
-    def _markdown(self, limit: int | None = None, more: str = "") -> str:
-        def esc(text: str) -> str:
-            return text.replace("|", "\\|").replace("\n", " ")
-
-        view = self.view(limit, more)
-        out = ["| " + " | ".join(esc(c) for c in view.columns) + " |", "|" + "---|" * len(view.columns)]
-        out.extend("| " + " | ".join(esc(cell) for cell in row) + " |" for row in view.rows)
-        notes = _notes(view)
-        if notes:
-            out += ["", *[f"- {line}" for line in notes]]
-        return "\n".join(out)
 
     def _boolean(self, fmt: str) -> str:
         answer = bool(self.answer)
@@ -248,6 +200,65 @@ class ResultTable:
                 for row in self.rows]
         return json.dumps({"head": {"vars": self.columns}, "results": {"bindings": rows}},
                           indent=2, ensure_ascii=False)
+
+
+def shortened(view: View, limit: int | None = None, more: str = "") -> View:
+    """``view`` with its first ``limit`` rows only, and a note saying how many are left out (and
+    ``more``: how to see them)."""
+    view.total = max(view.total, len(view.rows))  # a matrix is made whole, of rows of its own
+    if limit is not None and len(view.rows) > limit:
+        view.rows = view.rows[:limit]
+    if view.total > len(view.rows):
+        view.notes.insert(0, f"... {view.total - len(view.rows):,} more row(s) not shown here"
+                             + (f": {more}" if more else "."))
+    return view
+
+
+def draw(view: View, fmt: str, width: int | None = None) -> str:
+    """A view in one of people's formats: ``md``, or a ``table`` that fits ``width`` (the
+    terminal's, when None)."""
+    if fmt == "md":
+        return _markdown(view)
+    return _table(view, width)
+
+
+def _table(view: View, width: int | None) -> str:
+    width = max(width or shutil.get_terminal_size((100, 24)).columns, 40)
+    # Each column at least as wide as its longest word (up to 16), so that words wrap whole;
+    # overflow="fold" carries a longer word over more lines: a cell is never cut with an
+    # ellipsis. When the columns cannot fit side by side at 8 characters or their longest
+    # word, each row is printed as a record, one "title: value" per line, as psql's \x does.
+    minimum = [min(16, max((len(w) for t in [title, *(r[i] for r in view.rows)] for w in t.split()), default=1))
+               for i, title in enumerate(view.columns)]
+    room = width - 3 * len(minimum)
+    if sum(min(m, 8) for m in minimum) > room:
+        lines = _records_text(view, width)
+    else:
+        while sum(minimum) > room and max(minimum, default=0) > 8:
+            minimum[minimum.index(max(minimum))] -= 1
+        # rich's own drawing only where the lighter one cannot promise the same characters
+        drawn = plain_table(view.columns, view.rows, minimum, width)
+        lines = [line.rstrip() for line in drawn] if drawn is not None else _rich_table(view, minimum, width)
+    count = len(view.rows)
+    if count < view.total:
+        lines.append(f"(the first {count:,} of {view.total:,} rows; long cells wrap, no cell is cut)")
+    else:
+        lines.append(f"({count:,} row{'s' if count != 1 else ''}; long cells wrap, nothing is cut)")
+    for note in _notes(view):
+        lines += textwrap.wrap(note, width=width, subsequent_indent="  ", break_on_hyphens=False) or [""]
+    return "\n".join(lines)
+
+
+def _markdown(view: View) -> str:
+    def esc(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    out = ["| " + " | ".join(esc(c) for c in view.columns) + " |", "|" + "---|" * len(view.columns)]
+    out.extend("| " + " | ".join(esc(cell) for cell in row) + " |" for row in view.rows)
+    notes = _notes(view)
+    if notes:
+        out += ["", *[f"- {line}" for line in notes]]
+    return "\n".join(out)
 
 
 # A spreadsheet program runs a cell that starts with one of these as a formula (CSV injection).
