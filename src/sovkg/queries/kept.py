@@ -15,6 +15,12 @@ the same countries and actors on row after row, and reading a standard results f
 one term object per cell (half a second for 36,000 rows at a million triples, against a tenth
 of that here). The terms read back are shared between rows, which later steps count on to work
 out each distinct cell once.
+
+Beside a stored question's answer the build also keeps its view: the whole answer as people read
+it (:class:`~sovkg.results.present.View`), which a table is drawn from without reading the answer
+back. A view depends on more than the query text: on the question's header (which the text holds
+today, but a view should not rest on that) and on the code that makes views, so both are in its
+key.
 """
 
 from __future__ import annotations
