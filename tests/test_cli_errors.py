@@ -22,7 +22,7 @@ BREAK_QUERIES = ("import sys\n"
                  "from sovkg.cli.main import main\n"
                  "import sovkg.cli.query_cmd as q\n"
                  "def broken(*a, **k):\n    raise {error}\n"
-                 "q.run_stored = q.kept_view = broken\n"
+                 "q.bind_stored = broken\n"
                  "sys.argv = ['sovkg', 'query', 'us-dependencies']\n"
                  "main()\n")
 

@@ -8,7 +8,7 @@ from sovkg.cli.main import project_of
 from sovkg.cli.options import allow_service_option, endpoint_options, graph_prefix_option, make_endpoint
 from sovkg.errors import QueryError
 from sovkg.queries.library import Library
-from sovkg.queries.run import engine_for, kept_view, read_query_file, run_stored, run_text
+from sovkg.queries.run import answer_stored, bind_stored, engine_for, kept_view_of, read_query_file, run_text
 from sovkg.results.table import FORMATS, draw, shortened
 
 _format = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
@@ -96,34 +96,30 @@ def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str
     params = _params(param_values)
     remote = make_endpoint(endpoint, auth, deadline, max_mb) if endpoint is not None else None
     engine = engine_for(project, remote, graph_prefix=graph_prefix)
+    stored, bindings = bind_stored(project, name, params, engine)  # names looked up once
     # People's formats of an answer the build kept whole are drawn from what it kept.
-    kept = kept_view(project, name, params, engine) if fmt in ("table", "md") and not paths else None
-    if kept is not None:
-        view, presentation = kept
+    view = kept_view_of(stored, bindings, engine) if fmt in ("table", "md") and not paths else None
+    if view is not None:
         click.echo(draw(shortened(view, _shown(fmt, limit), MORE), fmt).rstrip("\n"))
-        spec = presentation.explain
     else:
-        table = run_stored(project, name, params, engine)
+        table = answer_stored(stored, bindings, engine)
         click.echo(table.render(fmt, _shown(fmt, limit), MORE).rstrip("\n"))
-        spec = table.presentation.explain if table.presentation else {}
+    spec = stored.presentation.explain
     if spec and fmt in ("table", "md"):
         if paths:
             if endpoint:
                 raise QueryError("--paths needs the embedded store: the paths are searched in the build, "
                                  "not on an endpoint")
             from sovkg.explain import paths_for_rows
-            from sovkg.queries.library import Library
             from sovkg.queries.lookup import Resolver
-            from sovkg.queries.params import bind
 
             resolver = Resolver.from_engine(engine)
-            bound = bind(Library(project.queries).get(name), params, resolver)
             import shutil
             import textwrap
 
             width = shutil.get_terminal_size((100, 24)).columns
             store = engine.store  # type: ignore[attr-defined]
-            for line in paths_for_rows(store, table, spec, bound, resolver, _shown(fmt, limit)).splitlines():
+            for line in paths_for_rows(store, table, spec, bindings, resolver, _shown(fmt, limit)).splitlines():
                 indent = " " * (len(line) - len(line.lstrip()) + 4)
                 click.echo("\n".join(textwrap.wrap(line, width=width, subsequent_indent=indent)) or "")
         else:

@@ -31,8 +31,9 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -54,13 +55,8 @@ def kept_file(folder: Path, text: str) -> Path:
 def read_kept(folder: Path, text: str) -> tuple[list[str], Rows] | None:
     """The kept answer to ``text`` as its variables and rows, or None if there is none (or it
     cannot be read: a file left empty by a machine that stopped before writing it out, say)."""
-    try:
-        data = json.loads(kept_file(folder, text).read_bytes())
-        datatypes: dict[str, ox.NamedNode] = {}
-        terms = [None, *(_term(term, datatypes) for term in data["terms"])]
-        return list(data["variables"]), [[terms[i] for i in row] for row in data["rows"]]
-    except (OSError, ValueError, TypeError, KeyError, IndexError):
-        return None
+    datatypes: dict[str, ox.NamedNode] = {}
+    return _read(folder, text, lambda term: _term(term, datatypes))
 
 
 def read_kept_plain(folder: Path, text: str) -> tuple[list[str], list[list[object]]] | None:
@@ -68,10 +64,15 @@ def read_kept_plain(folder: Path, text: str) -> tuple[list[str], list[list[objec
     (the labels of 40,000 IRIs, say, where making the terms costs more than the rest): an IRI as
     its text, a literal as its text and language tag (None for a literal with a datatype), None
     where unbound. None if there is no such answer."""
+    return _read(folder, text, lambda term: term if isinstance(term, str) else
+                 (term[0], term[1][1:] if term[1].startswith("@") else None))
+
+
+def _read(folder: Path, text: str, decoded: Callable[[Any], object]) -> tuple[list[str], list[list[object]]] | None:
+    """The kept answer to ``text``, each distinct term ``decoded`` once."""
     try:
         data = json.loads(kept_file(folder, text).read_bytes())
-        terms = [None, *(term if isinstance(term, str) else
-                         (term[0], term[1][1:] if term[1].startswith("@") else None) for term in data["terms"])]
+        terms = [None, *(decoded(term) for term in data["terms"])]
         return list(data["variables"]), [[terms[i] for i in row] for row in data["rows"]]
     except (OSError, ValueError, TypeError, KeyError, IndexError):
         return None

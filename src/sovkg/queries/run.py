@@ -41,6 +41,11 @@ def run_stored(project: Project, name: str, params: dict[str, str] | None = None
     default one over ``engine``)."""
     engine = engine or engine_for(project)
     query, bindings = bind_stored(project, name, params, engine, resolver)
+    return answer_stored(query, bindings, engine)
+
+
+def answer_stored(query: StoredQuery, bindings: Bindings, engine: Engine) -> ResultTable:
+    """Answer a stored question whose parameters are bound (:func:`bind_stored`), with labels."""
     table = engine.select(query.text, bindings, origin=str(query.path))
     table.labels = labels_from(engine, table.iris())
     table.presentation = query.presentation
@@ -68,8 +73,15 @@ def kept_view(project: Project, name: str, params: dict[str, str] | None,
     if not isinstance(engine, EmbeddedEngine) or engine.kept_in is None:
         return None
     query, bindings = bind_stored(project, name, params, engine)
-    view = read_kept_view(engine.kept_in, with_values(query.text, bindings), repr(query.presentation))
+    view = kept_view_of(query, bindings, engine)
     return (view, query.presentation) if view is not None else None
+
+
+def kept_view_of(query: StoredQuery, bindings: Bindings, engine: Engine) -> View | None:
+    """:func:`kept_view` of a question whose parameters are already bound."""
+    if not isinstance(engine, EmbeddedEngine) or engine.kept_in is None:
+        return None
+    return read_kept_view(engine.kept_in, with_values(query.text, bindings), repr(query.presentation))
 
 
 def run_and_keep(project: Project, name: str, engine: EmbeddedEngine, resolver: Resolver | None = None) -> ResultTable:
@@ -77,7 +89,7 @@ def run_and_keep(project: Project, name: str, engine: EmbeddedEngine, resolver: 
     ``engine.keep_into`` beside the SELECTs it took: a long answer costs more to write for people
     (texts, grouping under parents, money) than to read back, and a build never changes."""
     query, bindings = bind_stored(project, name, {}, engine, resolver)
-    table = run_stored(project, name, {}, engine, resolver)
+    table = answer_stored(query, bindings, engine)
     text = with_values(query.text, bindings)
     # only beside its answer (one naming a blank node is not kept, nor then its view)
     if engine.keep_into is not None and kept_file(engine.keep_into, text).is_file():
