@@ -48,6 +48,39 @@ def test_build_writes_every_graph_file_and_a_queryable_store(built: Project) -> 
     assert int(states.value) >= 20
 
 
+def _ground(triples: list[ox.Triple]) -> set[ox.Triple]:
+    """The triples without a blank node (a blank node read from a file is a new one), their
+    literals in the canonical form a store holds them in (``1.0`` as ``1``)."""
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples
+                 if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode))
+    return {q.triple for q in store}
+
+
+def test_each_graph_file_and_the_store_hold_the_same_triples_once(built: Project) -> None:
+    # The store is loaded from the files in parts, the inferred graph as reasoning adds to it:
+    # nothing may be lost or loaded twice on the way.
+    folder = _current(built)
+    store = ox.Store.read_only(str(built.store))
+    trig = list(ox.parse(path=str(folder / "sovkg.trig")))
+    every: set[ox.Triple] = set()
+    total = 0
+    for name, iri in (("ontology", ONTOLOGY_GRAPH), ("asserted", ASSERTED_GRAPH), ("inferred", INFERRED_GRAPH)):
+        in_store = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
+        in_trig = [q.triple for q in trig if q.graph_name == ox.NamedNode(iri)]
+        assert len(in_trig) == len(in_store) and _ground(in_trig) == _ground(in_store), name
+        if name != "ontology":
+            for suffix in ("nt", "ttl"):
+                in_file = list(ox.parse(path=str(folder / f"{name}.{suffix}")))
+                assert len(in_file) == len(in_store) and _ground(in_file) == _ground(in_store), f"{name}.{suffix}"
+        every |= _ground(in_store)
+        total += len(in_store)
+    assert total == json.loads((folder / "build.json").read_text())["triples"]["combined"] > 6000
+    for suffix in ("nt", "ttl"):
+        combined = list(ox.parse(path=str(folder / f"combined.{suffix}")))
+        assert len(combined) == total and _ground(combined) == every
+
+
 def test_building_twice_gives_the_same_graph(built_copy: Project, sovkg: Runner) -> None:
     first = json.loads((_current(built_copy) / "build.json").read_text())["triples"]
     done = sovkg("build", cwd=built_copy.root)

@@ -148,20 +148,24 @@ def check(project: Project, graphs: Graphs, timings: dict[str, float] | None = N
     return report
 
 
-def write_parsed(build: Build, graphs: Graphs) -> None:
+def write_parsed(build: Build, graphs: Graphs, loadable: Callable[[], None] | None = None) -> None:
     """What is written from the parsed quads (a store would write literals in canonical form,
-    ``1.0`` as ``1``): the start of the TriG (the ontology and the facts), the asserted files,
-    and the ontology's part of the combined files. The build's writer does the rest."""
+    ``1.0`` as ``1``): the asserted files, the ontology's part of the combined files, and the start
+    of the TriG (the ontology and the facts). The build's writer does the rest. ``loadable`` is
+    called once the N-Triples the writer loads the store from are written."""
     turtle, ntriples = ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES
     target = build.trig
     try:
-        ox.serialize(itertools.chain(graphs.ontology, graphs.facts), target, format=ox.RdfFormat.TRIG,
-                     prefixes=PREFIXES)
-        for suffix, format in (("ttl", turtle), ("nt", ntriples)):
+        for suffix, format in (("nt", ntriples), ("ttl", turtle)):
             target = build.graph_file("asserted", suffix)
             ox.serialize(_triples(graphs.facts), target, format=format, prefixes=PREFIXES)
             target = build.folder / f"{ONTOLOGY_PART}.{suffix}"
             ox.serialize(_triples(graphs.ontology), target, format=format, prefixes=PREFIXES)
+            if suffix == "nt" and loadable is not None:
+                loadable()
+        target = build.trig
+        ox.serialize(itertools.chain(graphs.ontology, graphs.facts), target, format=ox.RdfFormat.TRIG,
+                     prefixes=PREFIXES)
     except OSError as error:
         raise write_failed(target, error) from None
 
@@ -211,8 +215,7 @@ def build(project: Project, reasoner: str = "fast", lock_timeout: float | None =
     with project.outputs.stage(lock_timeout, on_wait) as staging, \
             BuildWriter(staging.build, (staging.hold_fd,) if staging.hold_fd is not None else ()) as writer:
         start = time.perf_counter()
-        write_parsed(staging.build, graphs)
-        writer.facts()
+        write_parsed(staging.build, graphs, writer.facts)
         writing = time.perf_counter() - start
         # The support rules read only the parsed quads: a child works them out while this process
         # reasons (the writer loads the facts meanwhile, which leaves a core idle for part of it).

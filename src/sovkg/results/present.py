@@ -20,6 +20,7 @@ Machine formats (CSV, JSON) are not touched: they keep the variable names and ra
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -114,17 +115,28 @@ class View:
 # ---------------------------------------------------------------------- money
 
 
+@functools.cache
+def _locales() -> tuple[object, object]:
+    """English and US English, read once: babel reads a locale given by name on every call, which
+    costs more than the formatting itself on a long answer."""
+    from babel import Locale
+
+    return Locale.parse("en"), Locale.parse("en_US")
+
+
+@functools.lru_cache(maxsize=65536)  # a long answer states the same sums row after row
 def format_amount(value: float, currency: str | None) -> str:
     """``$100 million``, ``$1.5 billion``, ``$560,000``, ``EUR 5 million``."""
     from babel.numbers import format_compact_decimal, format_decimal, get_currency_symbol
 
+    english, us_english = _locales()
     if abs(value) >= 1_000_000:
-        number = format_compact_decimal(value, format_type="long", locale="en", fraction_digits=2)
+        number = format_compact_decimal(value, format_type="long", locale=english, fraction_digits=2)
     else:
-        number = format_decimal(value, locale="en")
+        number = format_decimal(value, locale=english)
     if not currency or currency in ("not stated", "none"):
         return number
-    symbol = get_currency_symbol(currency, locale="en_US")
+    symbol = get_currency_symbol(currency, locale=us_english)
     return f"{symbol}{number}" if symbol != currency else f"{currency} {number}"
 
 
