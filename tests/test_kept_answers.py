@@ -3,6 +3,7 @@ for the very query text they were kept for, and a build that cannot write them f
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -124,6 +125,57 @@ def test_a_build_without_answers_answers_the_same(built: Project, project_copy: 
                 (worked_out.returncode, worked_out.stdout, worked_out.stderr), (name, options, kept_whole)
     assert kept_view(built, "investments-ranked", {}, EmbeddedEngine(build)) is not None
     assert kept_view(built, "what-if-withdrawal", {"country": "FR"}, EmbeddedEngine(build)) is None
+
+
+def test_a_question_asked_with_a_value_of_ones_own_is_kept_and_read_back(built_copy: Project,
+                                                                          sovkg: Runner) -> None:
+    """Asked once with a value that is not its default, a question's answer and its view are kept
+    with the build; asked again, in any format, they are read back, without the store."""
+    build = built_copy.current_build()
+    before = set(build.answers.iterdir())
+    asked = ("query", "what-if-withdrawal", "-p", "country=FR")
+    table = sovkg(*asked, cwd=built_copy.root)
+    csv = sovkg(*asked, "--format", "csv", cwd=built_copy.root)
+    assert table.returncode == csv.returncode == 0, table.stderr + csv.stderr
+    assert "Gefion supercomputer" in table.stdout and len(csv.stdout.splitlines()) > 3
+    added = set(build.answers.iterdir()) - before
+    assert any(path.name.endswith(".view.json") for path in added) and len(added) >= 3
+    build.store.rename(build.store.with_name("store.away"))
+    assert sovkg(*asked, cwd=built_copy.root).stdout == table.stdout
+    assert sovkg(*asked, "--format", "csv", cwd=built_copy.root).stdout == csv.stdout
+    other = sovkg("query", "what-if-withdrawal", "-p", "country=CN", cwd=built_copy.root)
+    assert other.returncode != 0 and "no built store" in other.stderr
+
+
+def test_an_answer_that_cannot_be_kept_is_given_all_the_same(built_copy: Project) -> None:
+    build = built_copy.current_build()
+    query = Library(built_copy.queries).get("what-if-withdrawal")
+    text = with_values(query.text, {"_country": ox.Literal("FR")})
+    kept_file(build.answers, text).with_suffix(f".{os.getpid()}.partial").mkdir()  # in the way of the write
+    asked = run_stored(built_copy, "what-if-withdrawal", {"country": "FR"}, EmbeddedEngine(build, keep_asked=True))
+    expected = run_stored(built_copy, "what-if-withdrawal", {"country": "FR"}, EmbeddedEngine(build, kept=False))
+    assert asked.rows and _whole(asked) == _whole(expected)
+    assert not kept_file(build.answers, text).exists()
+
+
+def test_a_build_without_answers_keeps_none_when_asked(project_copy: Project, sovkg: Runner) -> None:
+    assert sovkg("build", "--no-answers", cwd=project_copy.root).returncode == 0
+    asked = sovkg("query", "what-if-withdrawal", "-p", "country=FR", cwd=project_copy.root)
+    assert asked.returncode == 0 and "Gefion supercomputer" in asked.stdout
+    assert not project_copy.current_build().answers.exists()
+
+
+def test_sparql_and_the_python_api_keep_nothing(built_copy: Project, sovkg: Runner) -> None:
+    import sovkg as api
+
+    answers = built_copy.current_build().answers
+    before = sorted(answers.iterdir())
+    assert api.open(built_copy.root).query("what-if-withdrawal", country="FR").rows
+    ad_hoc = built_copy.root / "states.rq"
+    ad_hoc.write_text("SELECT ?s WHERE { ?s a <https://w3id.org/sovkg/ontology#State> }", encoding="utf-8")
+    done = sovkg("sparql", str(ad_hoc), "--format", "csv", cwd=built_copy.root)
+    assert done.returncode == 0 and len(done.stdout.splitlines()) > 20
+    assert sorted(answers.iterdir()) == before
 
 
 def test_a_question_whose_header_changed_is_not_shown_from_its_kept_view(built_copy: Project,

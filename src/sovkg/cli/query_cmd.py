@@ -8,7 +8,15 @@ from sovkg.cli.main import project_of
 from sovkg.cli.options import allow_service_option, endpoint_options, graph_prefix_option, make_endpoint
 from sovkg.errors import QueryError
 from sovkg.queries.library import Library
-from sovkg.queries.run import answer_stored, bind_stored, engine_for, kept_view_of, read_query_file, run_text
+from sovkg.queries.run import (
+    answer_stored,
+    bind_stored,
+    engine_for,
+    keep_view_of,
+    kept_view_of,
+    read_query_file,
+    run_text,
+)
 from sovkg.results.table import FORMATS, draw, shortened
 
 _format = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
@@ -95,14 +103,18 @@ def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str
     project = project_of(ctx)
     params = _params(param_values)
     remote = make_endpoint(endpoint, auth, deadline, max_mb) if endpoint is not None else None
-    engine = engine_for(project, remote, graph_prefix=graph_prefix)
+    engine = engine_for(project, remote, graph_prefix=graph_prefix, keep_asked=True)
     stored, bindings = bind_stored(project, name, params, engine)  # names looked up once
-    # People's formats of an answer the build kept whole are drawn from what it kept.
-    view = kept_view_of(stored, bindings, engine) if fmt in ("table", "md") and not paths else None
+    # People's formats of an answer kept whole are drawn from what was kept (by the build, or when
+    # the question was asked before with these values).
+    for_people = fmt in ("table", "md") and not paths
+    view = kept_view_of(stored, bindings, engine) if for_people else None
+    if view is None:
+        table = answer_stored(stored, bindings, engine)
+        view = keep_view_of(stored, bindings, engine, table) if for_people else None
     if view is not None:
         click.echo(draw(shortened(view, _shown(fmt, limit), MORE), fmt).rstrip("\n"))
     else:
-        table = answer_stored(stored, bindings, engine)
         click.echo(table.render(fmt, _shown(fmt, limit), MORE).rstrip("\n"))
     spec = stored.presentation.explain
     if spec and fmt in ("table", "md"):

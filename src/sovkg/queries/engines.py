@@ -37,9 +37,16 @@ class EmbeddedEngine:
     On a build, the answers the build kept (:mod:`sovkg.queries.kept`) are read instead of being
     evaluated again, unless not ``kept``; an engine made with ``keep_into`` keeps every SELECT
     answer it gives in that folder (as ``sovkg build`` does).
+
+    With ``keep_asked``, the SELECT answers it works out on a build that keeps answers are kept
+    beside them, where the folder can be written: asked again (another format, ``--paths``), a
+    question with a value of the user's own is then read back, not evaluated again (seconds on a
+    large graph). A build never changes once published, so such an answer never goes stale; one
+    that cannot be written is simply not kept.
     """
 
-    def __init__(self, store: ox.Store | Path | Build, kept: bool = True, keep_into: Path | None = None) -> None:
+    def __init__(self, store: ox.Store | Path | Build, kept: bool = True, keep_into: Path | None = None,
+                 keep_asked: bool = False) -> None:
         self.build: Build | None = None  # kept: it holds the build folder open while this engine lives
         self.kept_in: Path | None = None  # the answers this build kept, read before the store
         self._store: ox.Store | None = None
@@ -57,6 +64,7 @@ class EmbeddedEngine:
         else:
             self._store = store
         self.keep_into = keep_into
+        self.keeps_asked = keep_asked and self.kept_in is not None and self.kept_in.is_dir()
 
     @property
     def store(self) -> ox.Store:
@@ -79,6 +87,9 @@ class EmbeddedEngine:
                     return ResultTable(*keep(self.keep_into, text, result))
                 except OSError as error:
                     raise write_failed(self.keep_into, error) from None
+            if self.keeps_asked and isinstance(result, ox.QuerySolutions):
+                assert self.kept_in is not None
+                return ResultTable(*keep(self.kept_in, text, result, quietly=True))
             if isinstance(result, (bool, ox.QueryBoolean)):
                 return boolean_table(bool(result))
             if isinstance(result, ox.QuerySolutions):

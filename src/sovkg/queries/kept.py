@@ -123,10 +123,15 @@ def _write(path: Path, data: object) -> None:
             partial.unlink()
 
 
-def keep(folder: Path, text: str, solutions: ox.QuerySolutions) -> tuple[list[str], Rows]:
+def keep(folder: Path, text: str, solutions: ox.QuerySolutions, quietly: bool = False) -> tuple[list[str], Rows]:
     """Keep ``solutions`` as the answer to ``text`` and give them back as variables and rows
     (results can be iterated only once). An answer that names a blank node is not kept (its
-    label holds only in the store that gave it), nor one with a literal of a text direction."""
+    label holds only in the store that gave it), nor one with a literal of a text direction.
+    ``quietly``, an answer that cannot be written is not kept, and that is all.
+
+    Raises:
+        OSError: the answer could not be written (unless ``quietly``).
+    """
     variables = [variable.value for variable in solutions.variables]
     index: dict[object, int] = {}
     terms: list[object] = [None]
@@ -142,8 +147,12 @@ def keep(folder: Path, text: str, solutions: ox.QuerySolutions) -> tuple[list[st
         rows.append(row)
     if all(isinstance(term, ox.NamedNode) or (isinstance(term, ox.Literal) and not term.direction)
            for term in terms[1:]):
-        folder.mkdir(exist_ok=True)
-        _write(kept_file(folder, text), {"variables": variables, "terms": _encoded(terms[1:]), "rows": rows})
+        try:
+            folder.mkdir(exist_ok=True)
+            _write(kept_file(folder, text), {"variables": variables, "terms": _encoded(terms[1:]), "rows": rows})
+        except OSError:
+            if not quietly:
+                raise
     return variables, [[terms[i] for i in row] for row in rows]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,14 +26,15 @@ if TYPE_CHECKING:
 
 
 def engine_for(project: Project, endpoint: str | Endpoint | None = None, allow_service: bool = False,
-               graph_prefix: str = GRAPH_IRI) -> Engine:
+               graph_prefix: str = GRAPH_IRI, keep_asked: bool = False) -> Engine:
     """The embedded store of the current build, or a remote endpoint if one is given (its graphs
-    named under ``graph_prefix``, as ``sovkg load`` names them)."""
+    named under ``graph_prefix``, as ``sovkg load`` names them). ``keep_asked``: the answers worked
+    out on the build are kept with it (see :class:`EmbeddedEngine`)."""
     if endpoint is not None:
         from sovkg.queries.remote import RemoteEngine  # HTTP machinery only for remote questions
 
         return RemoteEngine(endpoint, allow_service=allow_service, graph_prefix=graph_prefix)
-    return EmbeddedEngine(project.current_build())
+    return EmbeddedEngine(project.current_build(), keep_asked=keep_asked)
 
 
 def run_stored(project: Project, name: str, params: dict[str, str] | None = None,
@@ -82,6 +84,22 @@ def kept_view_of(query: StoredQuery, bindings: Bindings, engine: Engine) -> View
     if not isinstance(engine, EmbeddedEngine) or engine.kept_in is None:
         return None
     return read_kept_view(engine.kept_in, with_values(query.text, bindings), repr(query.presentation))
+
+
+def keep_view_of(query: StoredQuery, bindings: Bindings, engine: Engine, table: ResultTable) -> View | None:
+    """The whole answer ``table`` (to ``query`` with ``bindings``) as people read it, kept beside
+    the answer if ``engine`` keeps the answers it works out (:class:`EmbeddedEngine`'s
+    ``keep_asked``): asked again, it is drawn from there. None if the engine does not keep them,
+    or did not keep this answer."""
+    if not isinstance(engine, EmbeddedEngine) or not engine.keeps_asked or engine.kept_in is None:
+        return None
+    text = with_values(query.text, bindings)
+    if not kept_file(engine.kept_in, text).is_file():
+        return None
+    view = table.view()
+    with contextlib.suppress(OSError):  # not kept: it is worked out again when asked
+        keep_view(engine.kept_in, text, repr(query.presentation), view)
+    return view
 
 
 def run_and_keep(project: Project, name: str, engine: EmbeddedEngine, resolver: Resolver | None = None) -> ResultTable:
