@@ -7,10 +7,13 @@ import os
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from sovkg.errors import EXIT_INPUT, EXIT_OK, EXIT_VIOLATIONS
 from sovkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from sovkg.project import Project
+from sovkg.store import embedded
+from sovkg.store.build import Build
 
 from .conftest import Runner
 
@@ -48,18 +51,17 @@ def test_build_writes_every_graph_file_and_a_queryable_store(built: Project) -> 
     assert int(states.value) >= 20
 
 
-def _ground(triples: list[ox.Triple]) -> set[ox.Triple]:
-    """The triples without a blank node (a blank node read from a file is a new one), their
-    literals in the canonical form a store holds them in (``1.0`` as ``1``)."""
+def _canonical(triples: list[ox.Triple] | list[ox.Quad]) -> set[ox.Triple]:
+    """The triples with their literals in the canonical form a store holds them in (``1.0`` as
+    ``1``); blank nodes keep the names the files give them."""
     store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples
-                 if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode))
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     return {q.triple for q in store}
 
 
 def test_each_graph_file_and_the_store_hold_the_same_triples_once(built: Project) -> None:
-    # The store is loaded from the files in parts, the inferred graph as reasoning adds to it:
-    # nothing may be lost or loaded twice on the way.
+    # The writer loads the store from the files in parts: nothing may be lost or loaded twice, and
+    # a blank node (an evidence node stated in the facts, typed by reasoning) stays one node.
     folder = _current(built)
     store = ox.Store.read_only(str(built.store))
     trig = list(ox.parse(path=str(folder / "sovkg.trig")))
@@ -67,18 +69,39 @@ def test_each_graph_file_and_the_store_hold_the_same_triples_once(built: Project
     total = 0
     for name, iri in (("ontology", ONTOLOGY_GRAPH), ("asserted", ASSERTED_GRAPH), ("inferred", INFERRED_GRAPH)):
         in_store = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
-        in_trig = [q.triple for q in trig if q.graph_name == ox.NamedNode(iri)]
-        assert len(in_trig) == len(in_store) and _ground(in_trig) == _ground(in_store), name
+        in_trig = [q for q in trig if q.graph_name == ox.NamedNode(iri)]
+        assert len(in_trig) == len(in_store) and _canonical(in_trig) == _canonical(in_store), name
         if name != "ontology":
             for suffix in ("nt", "ttl"):
                 in_file = list(ox.parse(path=str(folder / f"{name}.{suffix}")))
-                assert len(in_file) == len(in_store) and _ground(in_file) == _ground(in_store), f"{name}.{suffix}"
-        every |= _ground(in_store)
+                assert len(in_file) == len(in_store) and _canonical(in_file) == _canonical(in_store), \
+                    f"{name}.{suffix}"
+        every |= _canonical(in_store)
         total += len(in_store)
     assert total == json.loads((folder / "build.json").read_text())["triples"]["combined"] > 6000
+    assert any(isinstance(t.subject, ox.BlankNode) for t in every)
     for suffix in ("nt", "ttl"):
         combined = list(ox.parse(path=str(folder / f"combined.{suffix}")))
-        assert len(combined) == total and _ground(combined) == every
+        assert len(combined) == total and _canonical(combined) == every
+
+
+def test_the_writer_keeps_a_blank_node_one_node_across_parts_and_files(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embedded, "_PART", 10)  # a large graph's parts, at the size of a test
+    build = Build(tmp_path / "build")
+    build.folder.mkdir()
+    (build.folder / f"{embedded.ONTOLOGY_PART}.nt").write_text('_:list <http://example.org/first> "o" .\n')
+    build.graph_file("asserted").write_text("".join(
+        f'_:evidence{i % 7} <http://example.org/quote> "quote {i}" .\n<http://example.org/n{i}> '
+        f'<http://example.org/evidence> _:evidence{i % 7} .\n' for i in range(30)))
+    build.graph_file("inferred").write_text('_:evidence3 <http://example.org/kind> "inferred" .\n')
+    writer = embedded._Writer(build)
+    writer.facts()
+    writer.inferred()
+    assert writer.store is not None
+    nodes = {q.subject for q in writer.store if isinstance(q.subject, ox.BlankNode)}
+    assert {node.value for node in nodes} == {"list", *(f"evidence{i}" for i in range(7))}
+    assert len(writer.store) == 1 + 60 + 1
 
 
 def test_building_twice_gives_the_same_graph(built_copy: Project, sovkg: Runner) -> None:

@@ -41,8 +41,9 @@ class EmbeddedEngine:
     With ``keep_asked``, the SELECT answers it works out on a build that keeps answers are kept
     beside them, where the folder can be written: asked again (another format, ``--paths``), a
     question with a value of the user's own is then read back, not evaluated again (seconds on a
-    large graph). A build never changes once published, so such an answer never goes stale; one
-    that cannot be written is simply not kept.
+    large graph). A build never changes once published, so such an answer never goes stale (no
+    stored question asks for the time, a random number or another service); one that cannot be
+    written is simply not kept.
     """
 
     def __init__(self, store: ox.Store | Path | Build, kept: bool = True, keep_into: Path | None = None,

@@ -124,7 +124,6 @@ def _locales() -> tuple[object, object]:
     return Locale.parse("en"), Locale.parse("en_US")
 
 
-@functools.lru_cache(maxsize=65536)  # a long answer states the same sums row after row
 def format_amount(value: float, currency: str | None) -> str:
     """``$100 million``, ``$1.5 billion``, ``$560,000``, ``EUR 5 million``."""
     from babel.numbers import format_compact_decimal, format_decimal, get_currency_symbol
@@ -140,15 +139,22 @@ def format_amount(value: float, currency: str | None) -> str:
     return f"{symbol}{number}" if symbol != currency else f"{currency} {number}"
 
 
+@functools.lru_cache(maxsize=65536)  # a long answer states the same sums row after row
+def _amount_text(amount: str, currency: str | None) -> str:
+    """:func:`format_amount` of an amount as written (a cache keyed by the number would take -0
+    for 0)."""
+    return format_amount(float(amount), currency)
+
+
 def money_text(amount: str, currency: str | None, maximum: str | None = None, approximate: bool = False,
                upper: bool = False, lower: bool = False, estimate: bool = False, estimated_by: str = "",
                partial: bool = False) -> str:
     """An amount as the sources write it: ``~$100 million``, ``up to $1 billion``, ``$250-300 million``."""
     if not _NUMBER.match(amount.strip()):
         return amount                                   # "undisclosed", "not stated", ...
-    text = format_amount(float(amount), currency)
+    text = _amount_text(amount, currency)
     if maximum and _NUMBER.match(maximum.strip()):
-        high = format_amount(float(maximum), currency)
+        high = _amount_text(maximum, currency)
         low_words, high_words = text.split(" ", 1) if " " in text else (text, ""), high.split(" ", 1)
         same_scale = " " in text and " " in high and low_words[1] == high_words[1]
         text = f"{low_words[0]}–{high_words[0].lstrip('$')} {high_words[1]}" if same_scale else f"{text}–{high}"
