@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -93,13 +92,7 @@ def keep_view_of(query: StoredQuery, bindings: Bindings, engine: Engine, table: 
     or did not keep this answer."""
     if not isinstance(engine, EmbeddedEngine) or not engine.keeps_asked or engine.kept_in is None:
         return None
-    text = with_values(query.text, bindings)
-    if not kept_file(engine.kept_in, text).is_file():
-        return None
-    view = table.view()
-    with contextlib.suppress(OSError):  # not kept: it is worked out again when asked
-        keep_view(engine.kept_in, text, repr(query.presentation), view)
-    return view
+    return _keep_view(engine.kept_in, query, bindings, table, quietly=True)
 
 
 def run_and_keep(project: Project, name: str, engine: EmbeddedEngine, resolver: Resolver | None = None) -> ResultTable:
@@ -108,14 +101,30 @@ def run_and_keep(project: Project, name: str, engine: EmbeddedEngine, resolver: 
     (texts, grouping under parents, money) than to read back, and a build never changes."""
     query, bindings = bind_stored(project, name, {}, engine, resolver)
     table = answer_stored(query, bindings, engine)
-    text = with_values(query.text, bindings)
-    # only beside its answer (one naming a blank node is not kept, nor then its view)
-    if engine.keep_into is not None and kept_file(engine.keep_into, text).is_file():
-        try:
-            keep_view(engine.keep_into, text, repr(query.presentation), table.view())
-        except OSError as error:
-            raise write_failed(engine.keep_into, error) from None
+    if engine.keep_into is not None:
+        _keep_view(engine.keep_into, query, bindings, table, quietly=False)
     return table
+
+
+def _keep_view(folder: Path, query: StoredQuery, bindings: Bindings, table: ResultTable,
+               quietly: bool) -> View | None:
+    """Keep the whole view of ``table`` in ``folder``, beside its answer; the view, or None if the
+    answer is not kept there (one naming a blank node is not, nor then its view). ``quietly``, a
+    view that cannot be written is not kept (it is worked out again when asked).
+
+    Raises:
+        OutputError: the view could not be written (unless ``quietly``).
+    """
+    text = with_values(query.text, bindings)
+    if not kept_file(folder, text).is_file():
+        return None
+    view = table.view()
+    try:
+        keep_view(folder, text, repr(query.presentation), view)
+    except OSError as error:
+        if not quietly:
+            raise write_failed(folder, error) from None
+    return view
 
 
 def _resolver(engine: Engine) -> Resolver:
