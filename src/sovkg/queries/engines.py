@@ -65,6 +65,7 @@ class EmbeddedEngine:
         else:
             self._store = store
         self.keep_into = keep_into
+        self._labels: dict[str, list[object]] = {}  # each IRI's labels, where answers are kept
         self.keeps_asked = keep_asked and self.kept_in is not None and self.kept_in.is_dir()
 
     @property
@@ -85,18 +86,17 @@ class EmbeddedEngine:
             result = self.store.query(text, use_default_graph_as_union=True)
             if self.keep_into is not None and isinstance(result, ox.QuerySolutions):
                 try:
-                    return ResultTable(*keep(self.keep_into, text, result))
+                    return ResultTable(*keep(self.keep_into, text, _names(result), result))
                 except OSError as error:
                     raise write_failed(self.keep_into, error) from None
             if self.keeps_asked and isinstance(result, ox.QuerySolutions):
                 assert self.kept_in is not None
-                return ResultTable(*keep(self.kept_in, text, result, quietly=True))
+                return ResultTable(*keep(self.kept_in, text, _names(result), result, quietly=True))
             if isinstance(result, (bool, ox.QueryBoolean)):
                 return boolean_table(bool(result))
             if isinstance(result, ox.QuerySolutions):
-                names = [v.value for v in result.variables]
                 # a solution lists its values in the order of the variables, None where unbound
-                return ResultTable(names, [list(solution) for solution in result])
+                return ResultTable(_names(result), [list(solution) for solution in result])
             return triples_table(list(result))
         except SyntaxError as error:
             raise _syntax(error, origin) from error
@@ -105,6 +105,28 @@ class EmbeddedEngine:
 
     def labels(self, terms: list[ox.NamedNode]) -> dict[str, str]:
         return labels_from(self, terms)
+
+    def label_rows(self, iris: list[ox.NamedNode], text: str) -> list[list[object]]:
+        """The answer to ``text``, the query of the labels of ``iris`` (:func:`labels_from`). A
+        build asks it question after question for many of the same IRIs (its projects, actors and
+        countries: four to five times over on a large graph), so an engine that keeps its answers
+        looks each IRI's labels up once, and keeps each answer as if it had evaluated it."""
+        if self.keep_into is None:
+            return self.select(text).rows
+        missing = [iri for iri in iris if iri.value not in self._labels]
+        if missing:
+            self._labels.update((iri.value, []) for iri in missing)
+            for subject, label in self.store.query(_labels_query(missing), use_default_graph_as_union=True):
+                self._labels[subject.value].append(label)
+        rows = ([iri, label] for iri in iris for label in self._labels[iri.value])
+        try:
+            return keep(self.keep_into, text, ["s", "l"], rows)[1]
+        except OSError as error:
+            raise write_failed(self.keep_into, error) from None
+
+
+def _names(solutions: ox.QuerySolutions) -> list[str]:
+    return [variable.value for variable in solutions.variables]
 
 
 def boolean_table(answer: bool) -> ResultTable:
@@ -128,9 +150,8 @@ def labels_from(engine: Engine, terms: list[ox.NamedNode]) -> dict[str, str]:
     or SAMPLE per IRI) it costs more than the rest of the lookup on a large store."""
     if not terms:
         return {}
-    values = " ".join(str(t) for t in dict.fromkeys(terms))
-    text = ("SELECT ?s ?l WHERE { VALUES ?s { " + values + " } "
-            "?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+    iris = list(dict.fromkeys(terms))
+    text = _labels_query(iris)
     labels: dict[str, str] = {}
     kept = read_kept_plain(engine.kept_in, text) \
         if isinstance(engine, EmbeddedEngine) and engine.kept_in is not None else None
@@ -139,10 +160,17 @@ def labels_from(engine: Engine, terms: list[ox.NamedNode]) -> dict[str, str]:
             if isinstance(subject, str) and isinstance(label, tuple) and label[1] in _LABEL_LANGUAGES:
                 labels.setdefault(subject, label[0])
         return labels
-    for subject, label in engine.select(text).rows:
+    rows = engine.label_rows(iris, text) if isinstance(engine, EmbeddedEngine) else engine.select(text).rows
+    for subject, label in rows:
         if subject is not None and isinstance(label, ox.Literal) and label.language in _LABEL_LANGUAGES:
             labels.setdefault(subject.value, label.value)
     return labels
+
+
+def _labels_query(iris: list[ox.NamedNode]) -> str:
+    """The query of the labels of ``iris`` (distinct), in any language, one row per label."""
+    return ("SELECT ?s ?l WHERE { VALUES ?s { " + " ".join(str(iri) for iri in iris) + " } "
+            "?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
 
 
 class RdflibEngine:

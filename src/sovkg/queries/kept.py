@@ -123,16 +123,17 @@ def _write(path: Path, data: object) -> None:
             partial.unlink()
 
 
-def keep(folder: Path, text: str, solutions: ox.QuerySolutions, quietly: bool = False) -> tuple[list[str], Rows]:
-    """Keep ``solutions`` as the answer to ``text`` and give them back as variables and rows
-    (results can be iterated only once). An answer that names a blank node is not kept (its
-    label holds only in the store that gave it), nor one with a literal of a text direction.
-    ``quietly``, an answer that cannot be written is not kept, and that is all.
+def keep(folder: Path, text: str, variables: list[str], solutions: Iterable[Iterable[object]],
+         quietly: bool = False) -> tuple[list[str], Rows]:
+    """Keep ``solutions`` (rows of terms, None where unbound, in the order of ``variables``) as the
+    answer to ``text`` and give them back as variables and rows (results can be iterated only
+    once). An answer that names a blank node is not kept (its label holds only in the store that
+    gave it), nor one with a literal of a text direction. ``quietly``, an answer that cannot be
+    written is not kept, and that is all.
 
     Raises:
         OSError: the answer could not be written (unless ``quietly``).
     """
-    variables = [variable.value for variable in solutions.variables]
     index: dict[object, int] = {}
     terms: list[object] = [None]
     rows: list[list[int]] = []
