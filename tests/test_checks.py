@@ -69,6 +69,11 @@ def test_the_rules_read_no_dependency_record(tmp_path: Path) -> None:
     extra.write_text("PREFIX sov: <https://w3id.org/sovkg/ontology#>\n"
                      "SELECT ?focus { ?focus sov:firstHop ?hop FILTER NOT EXISTS { ?hop a sov:Actor } }\n")
     assert reads_dependency_records([*rules, extra])
+    # the layer exposures are worked out with the records, and left out with them
+    extra.write_text("PREFIX sov: <https://w3id.org/sovkg/ontology#>\n"
+                     "SELECT ?focus { ?exposure sov:exposedProject ?focus\n"
+                     "  FILTER NOT EXISTS { ?exposure sov:alternativeActor ?actor } }\n")
+    assert reads_dependency_records([*rules, extra])
 
 
 # A project whose links lead to unnamed, unlabelled nodes: the dependency records point at them too.

@@ -299,15 +299,18 @@ def validate(ontology: list[ox.Quad], facts: list[ox.Quad], inferred: list[ox.Tr
     return report
 
 
-# The predicates of the qualified dependency records (sovkg.build.dependencies): the only way into
-# a record, a node of its own with no type, label or evidence.
+# The predicates of the qualified dependency records and the layer exposures
+# (sovkg.build.dependencies): the only way into a record or an exposure, a node of its own with no
+# type, label or evidence.
 _RECORD_PREDICATES = re.compile(r"(?<![\w-])(?:dependent|firstHop|dependee|dependencyLayer|dependeeJurisdiction|"
-                                r"dependentJurisdiction|pathLength)(?![\w-])")
+                                r"dependentJurisdiction|pathLength|exposedProject|exposedLayer|exposedTo|"
+                                r"alternativeActor)(?![\w-])")
 
 
 def reads_dependency_records(rule_files: Iterable[Path]) -> bool:
-    """Whether any of these shapes or check queries may read the qualified dependency records: it
-    names one of their predicates (anywhere, comments too: a word is enough to keep them)."""
+    """Whether any of these shapes or check queries may read the qualified dependency records or
+    the layer exposures: it names one of their predicates (anywhere, comments too: a word is enough
+    to keep them)."""
     for path in rule_files:
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
