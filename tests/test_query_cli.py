@@ -153,6 +153,15 @@ def test_limit_shortens_a_stored_answer_and_says_so(built: Project, sovkg: Runne
     assert refused.returncode == EXIT_INPUT and "Traceback" not in refused.stderr
 
 
+def test_paths_on_an_endpoint_are_refused_before_the_question_is_asked(built: Project, sovkg: Runner) -> None:
+    # Nothing listens on port 9 of the loopback: the refusal must come before any connection.
+    done = sovkg("query", "us-dependencies", "--paths", "--endpoint", "http://127.0.0.1:9/sparql", cwd=built.root)
+    assert done.returncode == EXIT_INPUT, done.stderr
+    assert done.stderr.strip() == ("sovkg: error: --paths needs the embedded store: the paths are searched in the build, "
+                                   "not on an endpoint")
+    assert done.stdout == ""
+
+
 def _injection_query(folder: Path) -> Path:
     folder.mkdir(exist_ok=True)
     path = folder / "by-label.rq"

@@ -188,6 +188,21 @@ def test_a_deeper_ownership_chain_is_shown_not_flattened() -> None:
     assert group_under_parents("Google, Meta", None, parents) == "Alphabet (through its subsidiary Google), Meta"
 
 
+def test_an_owner_in_between_that_is_listed_too_is_named_once_as_a_subsidiary() -> None:
+    # A group whose parent, intermediate owner and subsidiary are all in the cell (alternatives in
+    # what-if-withdrawal on a graph with deeper ownership chains): the intermediate was listed
+    # twice, "(and its subsidiary YouTube, owned through Google, Google)", as if two companies.
+    from sovkg.results.present import group_under_parents
+
+    parents = {"YouTube": ["Google", "Alphabet"], "Google": ["Alphabet"]}
+    assert group_under_parents("Alphabet, YouTube, Google", None, parents) == (
+        "Alphabet (and its subsidiaries Google; YouTube, owned through Google)")
+    assert group_under_parents("YouTube, Google, Meta", None, parents) == (
+        "Alphabet (through its subsidiaries Google; YouTube, owned through Google), Meta")
+    assert group_under_parents("Alphabet, Google, Nest", None, {**parents, "Nest": ["Google", "Alphabet"]}) == (
+        "Alphabet (and its subsidiaries Google; Nest, owned through Google)")
+
+
 @pytest.mark.parametrize("name", ["us-dependencies", "what-if-withdrawal"])
 def test_owners_are_read_only_above_the_actors_of_the_answer_with_the_same_chains(built: Project,
                                                                                name: str) -> None:

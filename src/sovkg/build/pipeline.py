@@ -18,13 +18,13 @@ import pyoxigraph as ox
 
 from sovkg.build.answers import keep_answers
 from sovkg.build.parse import SourceIndex, parse_files
-from sovkg.build.progress import Progress
 from sovkg.build.reason import materialise_in_store
 from sovkg.build.support import SupportProblem, SupportSummary, check_support
 from sovkg.build.validate import Report, check_parsed, validate
 from sovkg.children import in_child
 from sovkg.errors import ValidationFailed
 from sovkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
+from sovkg.progress import Progress
 from sovkg.project import Project
 from sovkg.store.build import Build, write_failed
 from sovkg.store.embedded import ONTOLOGY_PART, BuildWriter

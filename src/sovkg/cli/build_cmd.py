@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 
 from sovkg.build.pipeline import build as run_build
-from sovkg.build.progress import Progress
 from sovkg.build.reason import REASONERS
 from sovkg.build.validate import VALIDATORS
 from sovkg.cli.main import project_of
 from sovkg.errors import ValidationFailed
+from sovkg.progress import Progress
 from sovkg.reports.validation import as_text, quote_warning
 
 
@@ -35,7 +35,7 @@ def build(ctx: click.Context, reasoner: str, lock_timeout: float | None, validat
       sovkg build
     """
     project = project_of(ctx)
-    progress = Progress()  # steps on a terminal only, once the build has run a couple of seconds
+    progress = Progress(command="sovkg build")  # steps on a terminal only, once the build has run a couple of seconds
     try:
         result = run_build(project, reasoner, lock_timeout,
                            on_wait=lambda message: click.echo(f"sovkg: {message}", err=True),

@@ -8,6 +8,7 @@ import click
 
 from sovkg.cli.main import project_of
 from sovkg.explain import FORMATS, MAX_HOPS, MAX_PATHS
+from sovkg.progress import Progress
 from sovkg.queries.lookup import Resolver
 from sovkg.queries.run import engine_for
 
@@ -32,7 +33,9 @@ def find(ctx: click.Context, text: str, fmt: str, endpoint: str | None, limit: i
     """
     project = project_of(ctx)
     resolver = Resolver.from_engine(engine_for(project, endpoint))
-    found = resolver.search(text, limit=limit)
+    # every name of the graph is read and compared: seconds on a large graph
+    with Progress(command="sovkg find") as progress, progress.step("search"):
+        found = resolver.search(text, limit=limit)
     if fmt == "json":
         click.echo(json.dumps([{"iri": e.iri, "label": e.label, "kind": e.kind, "country": e.country,
                                 "localName": e.local_name, "isoCode": e.iso_code or None} for e in found],
@@ -82,10 +85,11 @@ def explain(ctx: click.Context, entity: str, on: str | None, layer: str | None, 
     project = project_of(ctx)
     engine = EmbeddedEngine(project.store)
     resolver = Resolver.from_engine(engine)
-    found = resolver.entity(entity, "entity")
-    target = resolver.entity(on, "country or actor") if on else None
-    result = run_explain(engine.store, found.iri, target.iri if target else None, layer=layer,
-                         all_paths=all_paths, max_hops=max_hops, max_paths=max_paths)
+    with Progress(command="sovkg explain") as progress, progress.step("paths"):
+        found = resolver.entity(entity, "entity")
+        target = resolver.entity(on, "country or actor") if on else None
+        result = run_explain(engine.store, found.iri, target.iri if target else None, layer=layer,
+                             all_paths=all_paths, max_hops=max_hops, max_paths=max_paths)
     import shutil
 
     click.echo(result.render(fmt, width=shutil.get_terminal_size((100, 24)).columns).rstrip("\n"))

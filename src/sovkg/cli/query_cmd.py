@@ -7,6 +7,7 @@ import click
 from sovkg.cli.main import project_of
 from sovkg.cli.options import allow_service_option, endpoint_options, graph_prefix_option, make_endpoint
 from sovkg.errors import QueryError
+from sovkg.progress import Progress
 from sovkg.queries.library import Library
 from sovkg.queries.run import (
     answer_stored,
@@ -102,36 +103,42 @@ def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str
     """
     project = project_of(ctx)
     params = _params(param_values)
+    if paths and endpoint:
+        raise QueryError("--paths needs the embedded store: the paths are searched in the build, not on an endpoint")
     remote = make_endpoint(endpoint, auth, deadline, max_mb) if endpoint is not None else None
     engine = engine_for(project, remote, graph_prefix=graph_prefix, keep_asked=True)
-    stored, bindings = bind_stored(project, name, params, engine)  # names looked up once
-    # People's formats of an answer kept whole are drawn from what was kept (by the build, or when
-    # the question was asked before with these values).
-    for_people = fmt in ("table", "md") and not paths
-    view = kept_view_of(stored, bindings, engine) if for_people else None
-    if view is None:
-        table = answer_stored(stored, bindings, engine)
-        view = keep_view_of(stored, bindings, engine, table) if for_people else None
+    # An answer the build did not keep takes seconds on a large graph: a terminal sees it move.
+    with Progress(command="sovkg query") as progress:
+        with progress.step("answer"):
+            stored, bindings = bind_stored(project, name, params, engine)  # names looked up once
+            # People's formats of an answer kept whole are drawn from what was kept (by the build,
+            # or when the question was asked before with these values).
+            for_people = fmt in ("table", "md") and not paths
+            view = kept_view_of(stored, bindings, engine) if for_people else None
+            if view is None:
+                table = answer_stored(stored, bindings, engine)
+                view = keep_view_of(stored, bindings, engine, table) if for_people else None
+        spec = stored.presentation.explain
+        path_lines = ""
+        if spec and paths and fmt in ("table", "md"):
+            from sovkg.explain import paths_for_rows
+            from sovkg.queries.lookup import Resolver
+
+            with progress.step("paths"):
+                store = engine.store  # type: ignore[attr-defined]
+                path_lines = paths_for_rows(store, table, spec, bindings, Resolver.from_engine(engine),
+                                            _shown(fmt, limit))
     if view is not None:
         click.echo(draw(shortened(view, _shown(fmt, limit), MORE), fmt).rstrip("\n"))
     else:
         click.echo(table.render(fmt, _shown(fmt, limit), MORE).rstrip("\n"))
-    spec = stored.presentation.explain
     if spec and fmt in ("table", "md"):
         if paths:
-            if endpoint:
-                raise QueryError("--paths needs the embedded store: the paths are searched in the build, "
-                                 "not on an endpoint")
-            from sovkg.explain import paths_for_rows
-            from sovkg.queries.lookup import Resolver
-
-            resolver = Resolver.from_engine(engine)
             import shutil
             import textwrap
 
             width = shutil.get_terminal_size((100, 24)).columns
-            store = engine.store  # type: ignore[attr-defined]
-            for line in paths_for_rows(store, table, spec, bindings, resolver, _shown(fmt, limit)).splitlines():
+            for line in path_lines.splitlines():
                 indent = " " * (len(line) - len(line.lstrip()) + 4)
                 click.echo("\n".join(textwrap.wrap(line, width=width, subsequent_indent=indent)) or "")
         else:
@@ -160,5 +167,6 @@ def sparql(ctx: click.Context, file: str, fmt: str, limit: int | None, endpoint:
     text, origin = read_query_file(file)
     remote = make_endpoint(endpoint, auth, deadline, max_mb) if endpoint is not None else None
     engine = engine_for(project, remote, allow_service=allow_service, graph_prefix=graph_prefix)
-    answer = run_text(project, text, origin, engine, allow_service=allow_service)
+    with Progress(command="sovkg sparql") as progress, progress.step("answer"):
+        answer = run_text(project, text, origin, engine, allow_service=allow_service)
     click.echo(answer.render(fmt, _shown(fmt, limit), MORE).rstrip("\n"))

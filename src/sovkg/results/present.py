@@ -399,13 +399,15 @@ def group_under_parents(text: str, term: object, parents: dict[str, list[str]]) 
 
     out = []
     for top, members in groups.items():
-        subsidiaries = [with_chain(m) for m in members if m != top]
+        # nearest the parent first; a semicolon between them once one carries its own commas
+        below = sorted((m for m in members if m != top), key=lambda m: len(parents.get(m) or []))
+        subsidiaries = [with_chain(m) for m in below]
         if not subsidiaries:
             out.append(top)
-        elif top in members:
-            out.append(f"{top} (and its subsidiary {', '.join(subsidiaries)})")
-        else:
-            out.append(f"{top} (through its subsidiary {', '.join(subsidiaries)})")
+            continue
+        listed = ("; " if any("," in s for s in subsidiaries) else ", ").join(subsidiaries)
+        noun = "subsidiary" if len(subsidiaries) == 1 else "subsidiaries"
+        out.append(f"{top} ({'and' if top in members else 'through'} its {noun} {listed})")
     return ", ".join(out)
 
 

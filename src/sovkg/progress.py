@@ -1,9 +1,10 @@
-"""Steps of a long build, shown on a terminal and nowhere else.
+"""Steps of a long command, shown on a terminal and nowhere else.
 
-A build of a large graph takes a minute; a user at a terminal should see that it is moving. Once
-a build has run for ``delay`` seconds (``SOVKG_PROGRESS_DELAY``, default 2), the current step and
-its elapsed time are redrawn on one line of standard error, and each finished step is written on
-its own line. Piped or redirected output (a script, CI) shows nothing.
+A build or a validation of a large graph takes a minute, and a question the build did not keep an
+answer to takes seconds; a user at a terminal should see that it is moving. Once a command has
+run for ``delay`` seconds (``SOVKG_PROGRESS_DELAY``, default 2), the current step and its elapsed
+time are redrawn on one line of standard error, and each finished step is written on its own line.
+A command done sooner shows nothing, and piped or redirected output (a script, CI) never does.
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from typing import TextIO
 
 
 class Progress:
-    """Reports build steps; a no-op unless the stream is a terminal."""
+    """Reports the steps of ``command`` (as the user typed it: "sovkg build"); a no-op unless the
+    stream is a terminal."""
 
-    def __init__(self, stream: TextIO | None = None, delay: float | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, delay: float | None = None,
+                 command: str = "sovkg") -> None:
+        self.command = command
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
         if delay is None:
@@ -38,7 +42,7 @@ class Progress:
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
-        """Time one named step (parse, reason, validate, write, store)."""
+        """Time one named step (parse, reason, validate, answer, write, store)."""
         if not self.enabled:
             yield
             return
@@ -58,7 +62,14 @@ class Progress:
                 if self._shown:
                     self._write(f"\r\x1b[K  {name:9s} {time.perf_counter() - began:7.1f} s\n")
 
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
+        """Stop redrawing and clear the current line (before a command writes its answer)."""
         self._stop.set()
         if self._ticker is not None:
             self._ticker.join(timeout=1)
@@ -75,16 +86,16 @@ class Progress:
                 self._write(f"\r\x1b[K  {name:9s} {time.perf_counter() - began:7.1f} s ...")
 
     def _show_once(self) -> bool:
-        """Whether the steps are shown: once the build has run for ``delay`` seconds, the first
+        """Whether the steps are shown: once the command has run for ``delay`` seconds, the first
         call says so on the terminal. Called with the lock held."""
         if not self._shown and time.perf_counter() - self.start >= self.delay:
             self._shown = True
-            self._write(f"sovkg build: {time.perf_counter() - self.start:.1f} s so far\n")
+            self._write(f"{self.command}: {time.perf_counter() - self.start:.1f} s so far\n")
         return self._shown
 
     def _write(self, text: str) -> None:
         try:
             self.stream.write(text)
             self.stream.flush()
-        except (OSError, ValueError):  # the terminal went away: the build goes on quietly
+        except (OSError, ValueError):  # the terminal went away: the command goes on quietly
             self.enabled = False
