@@ -1,15 +1,17 @@
-"""A query's final ORDER BY, applied to its rows in Python where that gives the engine's order.
+"""A query's final ORDER BY, applied to its rows once they are out of the on-disk store.
 
 On the on-disk store, sorting is the costliest step of a long answer ordered by IRIs: the store
 compares two IRIs by their text, and reads each text back from disk for every comparison (half of
-``what-if-withdrawal`` asked with a value of the user's own, at any size). Sorting the rows once
-they are out, by texts read once per row, gives the same order at a small part of the cost.
+``what-if-withdrawal`` asked with a value of the user's own, at any size). Sorted once the rows
+are out, each text is read once.
 
-Only the order SPARQL defines and every engine agrees on is reproduced here: unbound first, then
-IRIs by their text, then literals by their text where a column's literals are all plain strings
-or all strings of one language. An ORDER BY of anything but variables of the answer, or a column
-holding blank nodes, other datatypes or a mix of these, is left to the engine (:func:`sort_rows`
-says so), and so is an ORDER BY followed by LIMIT or OFFSET.
+Columns of IRIs and strings (all plain, or all of one language), unbound first, then IRIs, then
+literals, each by its text (the order SPARQL defines and pyoxigraph follows), are sorted here.
+Any other column (numbers, dates, a mix of kinds) is sorted by pyoxigraph itself, on an empty
+in-memory store given the sort keys as a VALUES block, so its order is the engine's by
+construction. Blank nodes (which the store holds equal to each other, in no set order) and an
+ORDER BY of anything but variables of the answer, or followed by LIMIT or OFFSET, are left to the
+store.
 """
 
 from __future__ import annotations
@@ -69,9 +71,9 @@ def _column_key(values: set[object]) -> Callable[[object], tuple[int, str]] | No
 
 
 def sort_rows(variables: list[str], rows: list[list[object]], keys: Keys) -> list[list[object]] | None:
-    """``rows`` in the order ``ORDER BY`` of ``keys`` gives them, or None if that order cannot be
-    reproduced here (a key not among ``variables``, or a column of values see :func:`_column_key`).
-    Rows equal on every key keep their order, as in the unordered answer."""
+    """``rows`` in the order ``ORDER BY`` of ``keys`` gives them, or None if it is left to the
+    store (a key not among ``variables``, a blank node or a literal with a text direction in a
+    key's column). Rows equal on every key keep their order, as in the unordered answer."""
     columns = {name: index for index, name in enumerate(variables)}
     if any(name not in columns for name, _ in keys):
         return None
@@ -83,7 +85,24 @@ def sort_rows(variables: list[str], rows: list[list[object]], keys: Keys) -> lis
         distinct = {row[index] for row in rows}
         key = _column_key(distinct)
         if key is None:
-            return None
+            return _sorted_by_engine([columns[name] for name, _ in keys], rows, keys)
         sign = -1 if descending else 1
         ranks.append((index, {term: sign * rank for rank, term in enumerate(sorted(distinct, key=key))}))
     return sorted(rows, key=lambda row: tuple(rank[row[index]] for index, rank in ranks))
+
+
+def _sorted_by_engine(at: list[int], rows: list[list[object]], keys: Keys) -> list[list[object]] | None:
+    """``rows`` sorted by pyoxigraph: each row's number and its keys (columns ``at``) as a VALUES
+    block on an empty store, with the same ORDER BY; None if a key is a term VALUES cannot hold."""
+    lines = []
+    for number, row in enumerate(rows):
+        cells = [row[index] for index in at]
+        if any(isinstance(cell, ox.BlankNode) or (isinstance(cell, ox.Literal) and cell.direction)
+               or not (cell is None or isinstance(cell, (ox.NamedNode, ox.Literal))) for cell in cells):
+            return None
+        lines.append(f"({number} {' '.join('UNDEF' if cell is None else str(cell) for cell in cells)})")
+    names = " ".join(f"?k{position}" for position in range(len(keys)))
+    # the row's number last: rows equal on every key keep their order
+    order = " ".join(f"{'DESC' if down else 'ASC'}(?k{position})" for position, (_, down) in enumerate(keys))
+    query = f"SELECT ?row WHERE {{ VALUES (?row {names}) {{ {' '.join(lines)} }} }} ORDER BY {order} ?row"
+    return [rows[int(solution[0].value)] for solution in ox.Store().query(query)]  # type: ignore[index, union-attr]
