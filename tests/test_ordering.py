@@ -114,6 +114,16 @@ def test_only_a_final_order_by_of_variables_is_taken(tail: str, keys: list[tuple
     assert split_order(nested) is None
 
 
+def test_an_order_by_what_the_answer_does_not_show_is_left_to_the_store() -> None:
+    # known from the text, before the store is asked anything
+    assert split_order("SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?b") is None
+    assert split_order("SELECT ?a (SAMPLE(STR(?b)) AS ?s) WHERE { ?a ?b ?c } GROUP BY ?a ORDER BY ?b") is None
+    assert split_order("SELECT ?a (SAMPLE(STR(?b)) AS ?s) WHERE { ?a ?b ?c } GROUP BY ?a ORDER BY ?s ?a") == (
+        "SELECT ?a (SAMPLE(STR(?b)) AS ?s) WHERE { ?a ?b ?c } GROUP BY ?a ", [("s", False), ("a", False)])
+    sub = "SELECT ?q WHERE { { SELECT ?z WHERE { ?z ?y ?q } } } ORDER BY ?q"
+    assert split_order(sub) == (sub[:sub.index("ORDER")], [("q", False)])
+
+
 def test_a_first_ask_and_its_kept_answer_are_in_the_stores_order(world: Project, sovkg: Runner) -> None:
     store, _ = _store_and_engine(world)
     query = Library(world.queries).get("what-if-withdrawal")

@@ -157,8 +157,8 @@ def test_paths_on_an_endpoint_are_refused_before_the_question_is_asked(built: Pr
     # Nothing listens on port 9 of the loopback: the refusal must come before any connection.
     done = sovkg("query", "us-dependencies", "--paths", "--endpoint", "http://127.0.0.1:9/sparql", cwd=built.root)
     assert done.returncode == EXIT_INPUT, done.stderr
-    assert done.stderr.strip() == ("sovkg: error: --paths needs the embedded store: the paths are searched in the build, "
-                                   "not on an endpoint")
+    assert done.stderr.strip() == ("sovkg: error: --paths needs the embedded store: the paths are searched in "
+                                   "the build, not on an endpoint")
     assert done.stdout == ""
 
 

@@ -27,6 +27,8 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # One sort condition: a variable, bare or in ASC( ) / DESC( ).
 _CONDITION = re.compile(r"\s*(?:(?P<way>ASC|DESC)\s*\(\s*[?$](?P<inner>\w+)\s*\)|[?$](?P<bare>\w+))", re.I)
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
+_SELECT = re.compile(r"\bSELECT\b", re.I)
+_PROJECTION_TOKEN = re.compile(r"\(|\)|\bAS\s+[?$](?P<bound>\w+)|[?$](?P<variable>\w+)", re.I)
 
 Keys = list[tuple[str, bool]]  # (variable, descending)
 
@@ -47,7 +49,35 @@ def split_order(text: str) -> tuple[str, Keys] | None:
         at = condition.end()
     if not keys or masked[at:].strip():
         return None
+    projected = _projected(masked)
+    if projected is not None and not {name for name, _ in keys} <= projected:
+        return None  # sorted by something the answer does not show: only the engine can
     return text[:order.start()], keys
+
+
+def _projected(masked: str) -> set[str] | None:
+    """The variables the query's own SELECT clause projects (``masked`` is its text as
+    :func:`~sovkg.lexical.mask` gives it), or None for ``SELECT *`` or a query that is not a
+    SELECT. The first SELECT is the query's own: a sub-select comes after its opening brace."""
+    select = _SELECT.search(masked)
+    if select is None:
+        return None
+    clause = masked[select.end():masked.find("{", select.end())]
+    clause = re.sub(r"\bWHERE\s*$", "", clause.strip(), flags=re.I)
+    if clause.lstrip().startswith("*"):
+        return None
+    # a bare variable, or the one an expression is bound to: "(... AS ?name)"
+    names, depth = set(), 0
+    for token in _PROJECTION_TOKEN.finditer(clause):
+        if token[0] == "(":
+            depth += 1
+        elif token[0] == ")":
+            depth -= 1
+        elif token["bound"] and depth == 1:
+            names.add(token["bound"])
+        elif token["variable"] and depth == 0:
+            names.add(token["variable"])
+    return names
 
 
 def _column_key(values: set[object]) -> Callable[[object], tuple[int, str]] | None:
