@@ -60,9 +60,10 @@ def _projected(masked: str) -> set[str] | None:
     :func:`~sovkg.lexical.mask` gives it), or None for ``SELECT *`` or a query that is not a
     SELECT. The first SELECT is the query's own: a sub-select comes after its opening brace."""
     select = _SELECT.search(masked)
-    if select is None:
+    group = masked.find("{", select.end()) if select is not None else -1
+    if select is None or group < 0:
         return None
-    clause = masked[select.end():masked.find("{", select.end())]
+    clause = masked[select.end():group]
     clause = re.sub(r"\bWHERE\s*$", "", clause.strip(), flags=re.I)
     if clause.lstrip().startswith("*"):
         return None
