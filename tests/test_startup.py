@@ -21,8 +21,10 @@ from sovkg.results.table import _rich_table
 from .conftest import Runner
 
 HEAVY = ("rdflib", "pyshacl", "owlrl", "sovkg.build", "sovkg.authoring", "openpyxl", "sovkg.cli.build_cmd")
-# Needed on some paths only: a remote endpoint, rich's own drawing, a header not read before.
-LAZY = ("requests", "urllib3", "sovkg.store.endpoint", "sovkg.queries.remote", "rich.console", "rich.table", "yaml")
+# Needed on some paths only: a remote endpoint, rich's own drawing, a header not read before, an
+# answer worked out on the store.
+LAZY = ("requests", "urllib3", "sovkg.store.endpoint", "sovkg.queries.remote", "rich.console", "rich.table", "yaml",
+        "sovkg.queries.ordering")
 
 
 def _under(module: str, packages: tuple[str, ...]) -> bool:

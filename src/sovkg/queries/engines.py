@@ -13,7 +13,6 @@ import pyoxigraph as ox
 
 from sovkg.errors import EndpointError, QueryError, redact
 from sovkg.queries.kept import keep, read_kept, read_kept_plain
-from sovkg.queries.ordering import sort_rows, split_order
 from sovkg.queries.params import with_values
 from sovkg.results.table import ResultTable
 from sovkg.store.build import Build, write_failed
@@ -116,6 +115,8 @@ class EmbeddedEngine:
         then evaluated as written). On the on-disk store that ORDER BY costs more than the rest of
         a long answer ordered by IRIs; a build's in-memory store, which keeps answers, sorts
         them itself."""
+        from sovkg.queries.ordering import sort_rows, split_order  # not on the path of a kept answer
+
         split = split_order(text)
         if split is None:
             return None
