@@ -83,27 +83,26 @@ class EmbeddedEngine:
             kept = read_kept(self.kept_in, text) if self.kept_in is not None else None
             if kept is not None:
                 return ResultTable(*kept)
-            if self.keep_into is None and (sorted_here := self._sorted_here(text)) is not None:
+            sorted_here = self._sorted_here(text) if self.keep_into is None else None
+            if sorted_here is not None:
                 variables, rows = sorted_here
-                if self.keeps_asked:
-                    assert self.kept_in is not None
-                    return ResultTable(*keep(self.kept_in, text, variables, rows, quietly=True))
-                return ResultTable(variables, rows)
-            result = self.store.query(text, use_default_graph_as_union=True)
-            if self.keep_into is not None and isinstance(result, ox.QuerySolutions):
+            else:
+                result = self.store.query(text, use_default_graph_as_union=True)
+                if isinstance(result, (bool, ox.QueryBoolean)):
+                    return boolean_table(bool(result))
+                if not isinstance(result, ox.QuerySolutions):
+                    return triples_table(list(result))
+                # a solution lists its values in the order of the variables, None where unbound
+                variables, rows = _names(result), result
+            if self.keep_into is not None:
                 try:
-                    return ResultTable(*keep(self.keep_into, text, _names(result), result))
+                    return ResultTable(*keep(self.keep_into, text, variables, rows))
                 except OSError as error:
                     raise write_failed(self.keep_into, error) from None
-            if self.keeps_asked and isinstance(result, ox.QuerySolutions):
+            if self.keeps_asked:
                 assert self.kept_in is not None
-                return ResultTable(*keep(self.kept_in, text, _names(result), result, quietly=True))
-            if isinstance(result, (bool, ox.QueryBoolean)):
-                return boolean_table(bool(result))
-            if isinstance(result, ox.QuerySolutions):
-                # a solution lists its values in the order of the variables, None where unbound
-                return ResultTable(_names(result), [list(solution) for solution in result])
-            return triples_table(list(result))
+                return ResultTable(*keep(self.kept_in, text, variables, rows, quietly=True))
+            return ResultTable(variables, [list(row) for row in rows])
         except SyntaxError as error:
             raise _syntax(error, origin) from error
         except OSError as error:  # pyoxigraph evaluates lazily: a failing SERVICE call shows here
@@ -122,10 +121,12 @@ class EmbeddedEngine:
             return None
         unordered, keys = split
         result = self.store.query(unordered, use_default_graph_as_union=True)
-        # the answer's variables are known before it is worked out (its rows come lazily)
-        if not isinstance(result, ox.QuerySolutions) or not {name for name, _ in keys} <= set(_names(result)):
+        if not isinstance(result, ox.QuerySolutions):
             return None
+        # the answer's variables are known before it is worked out (its rows come lazily)
         variables = _names(result)
+        if not {name for name, _ in keys} <= set(variables):
+            return None
         rows = sort_rows(variables, [list(solution) for solution in result], keys)
         return (variables, rows) if rows is not None else None
 
