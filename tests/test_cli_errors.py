@@ -6,8 +6,12 @@ import os
 import subprocess
 import sys
 
-from sovkg.errors import EXIT_INTERNAL, EXIT_OUTPUT, redact, register_secret
+import pytest
+
+from sovkg.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_OUTPUT, redact, register_secret
 from sovkg.project import Project
+
+from .conftest import Runner
 
 
 def _run(script: str, project: Project, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -50,3 +54,35 @@ def test_redaction_removes_every_encoding_of_a_secret() -> None:
     cleaned = redact(text)
     for leak in ("p@ss w0rd!", "Ym9iOnBAc3MgdzByZCE=", "p%40ss%20w0rd%21", "p%40ss+w0rd%21", "response="):
         assert leak not in cleaned, cleaned
+
+
+@pytest.mark.parametrize(("args", "usage", "message"), [
+    (["qurey", "us-dependencies"], "usage: sovkg ", "invalid choice: 'qurey'"),
+    (["query", "us-dependencies", "--form", "csv"], "usage: sovkg query ", "unrecognized arguments: --form csv"),
+    (["query"], "usage: sovkg query ", "the following arguments are required: NAME"),
+    (["query", "us-dependencies", "--format", "xml"], "usage: sovkg query ", "invalid choice: 'xml'"),
+    (["query", "us-dependencies", "--deadline", "soon"], "usage: sovkg query ", "'soon' is not a number"),
+    (["--project", "queries/us-dependencies.rq", "queries"], "usage: sovkg ", "is a file, not a folder"),
+    (["explain", "GPT-NL", "--max-hops", "0"], "usage: sovkg explain ", "0 is below 1"),
+])
+def test_arguments_it_cannot_take_are_exit_2_with_the_commands_usage(built: Project, sovkg: Runner,
+                                                                    args: list[str], usage: str,
+                                                                    message: str) -> None:
+    done = sovkg(*args, cwd=built.root)
+    assert done.returncode == EXIT_INPUT
+    assert done.stderr.startswith(usage) and message in done.stderr.splitlines()[-1], done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_an_answer_whose_reader_stops_early_is_no_error(built: Project) -> None:
+    """``sovkg sparql ... | head -1``: the command stops quietly with exit 0 when its reader goes."""
+    everything = "SELECT * WHERE { ?s ?p ?o }"
+    process = subprocess.Popen([sys.executable, "-m", "sovkg", "sparql", "-", "--format", "csv"], cwd=built.root,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+    process.stdin.write(everything.encode())
+    process.stdin.close()
+    assert process.stdout.readline().decode().strip() == "o,p,s"
+    process.stdout.close()  # far more rows than a pipe holds are still to come
+    assert process.wait(timeout=120) == EXIT_OK
+    assert process.stderr.read().decode() == ""

@@ -1,18 +1,25 @@
-"""The ``sovkg`` command group, its shared options, and the mapping of errors to exit codes."""
+"""The ``sovkg`` command line: its commands, each loaded when it runs, and the mapping of errors to
+exit codes.
+
+The arguments are read with argparse, the standard library's parser: a stored question answers in
+about a tenth of a second, and click, which read them before, took half of that to import
+(``python -X importtime``; the figures are in ``benchmarks/README.md``).
+"""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import errno
 import gc
+import inspect
 import os
 import signal
 import sys
-
-import click
+from collections.abc import Callable, Sequence
 
 from sovkg import __version__
-from sovkg.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OUTPUT, SovkgError, redact
+from sovkg.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, SovkgError, redact
 from sovkg.project import Project
 
 # Each command's module, imported only when that command runs (or help lists them all): a
@@ -36,111 +43,204 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "release": ("sovkg.cli.site_cmd", "release_command"),
 }
 
+DESCRIPTION = """\
+sovkg: the open knowledge graph of sovereign AI.
 
-def _say(message: str) -> None:
+Exit codes: 0 success or conforms; 1 violations; 2 unusable input; 3 endpoint or
+store error; 4 cannot write (or the build lock is held); 70 internal error.
+Example:
+  sovkg build && sovkg query us-dependencies"""
+
+Arguments = Callable[[argparse.ArgumentParser], None]
+Run = Callable[[argparse.Namespace], "int | None"]
+
+
+class Command:
+    """One ``sovkg`` command: what it does (``run``, given the parsed arguments, returns its exit
+    code or ``None`` for 0), how its arguments are declared, and its help (``run``'s docstring, whose
+    first paragraph is its summary in ``sovkg --help``)."""
+
+    def __init__(self, run: Run, arguments: Arguments) -> None:
+        self.run, self.arguments = run, arguments
+        self.help = inspect.cleandoc(run.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        return " ".join(self.help.split("\n\n")[0].split())
+
+
+def command(arguments: Arguments = lambda parser: None) -> Callable[[Run], Command]:
+    """Makes a function a ``sovkg`` command whose arguments ``arguments`` declares."""
+    return lambda run: Command(run, arguments)
+
+
+def at_least(minimum: float, kind: type[float] | type[int] = float) -> Callable[[str], float]:
+    """An argument type: a number (``kind``) no smaller than ``minimum``."""
+
+    def number(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {'a whole number' if kind is int else 'a number'}") \
+                from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text} is below {minimum}")
+        return value
+
+    return number
+
+
+def folder(text: str) -> str:
+    """An argument type: a folder's path, which may not exist yet but is not a file."""
+    if os.path.isfile(text):
+        raise argparse.ArgumentTypeError(f"{text} is a file, not a folder")
+    return text
+
+
+def file(text: str) -> str:
+    """An argument type: a file's path, which is not a folder."""
+    if os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"{text} is a folder, not a file")
+    return text
+
+
+def project_of(args: argparse.Namespace) -> Project:
+    return Project.locate(args.project_dir)
+
+
+def say(message: str) -> None:
     """One line on stderr, secrets removed; never fails (stderr may be closed or not UTF-8)."""
     # One line: control characters a server sent (NUL, CR, LF) become spaces.
     line = "".join(c if c.isprintable() else " " for c in redact(message)).rstrip()
     with contextlib.suppress(OSError, UnicodeError, ValueError):
-        click.echo(line, err=True)
+        print(line, file=sys.stderr, flush=True)
 
 
-class SovkgGroup(click.Group):
-    """Turns every error into a one-line message on stderr and a documented exit code.
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions and examples kept as written; the list of options as wide as the terminal."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=30)
+
+
+def _named(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, if it names one: only that command's module is then loaded."""
+    words = iter(argv)
+    for word in words:
+        if word in ("-h", "--help", "--version"):  # about sovkg itself, not a command
+            return None
+        if word == "--project":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def _load(name: str) -> Command:
+    import importlib
+
+    module, attribute = COMMANDS[name]
+    loaded: Command = getattr(importlib.import_module(module), attribute)
+    return loaded
+
+
+def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser of ``argv``: every command's arguments if it names none (help, a misspelled
+    command), else that command's alone."""
+    # Options are written in full (no abbreviations), as the README and the tests write them.
+    parser = argparse.ArgumentParser(prog="sovkg", description=DESCRIPTION, formatter_class=_Formatter,
+                                     allow_abbrev=False)
+    parser.add_argument("--version", action="version", version=f"sovkg, version {__version__}")
+    parser.add_argument("--project", dest="project_dir", metavar="DIR", type=folder, default=None,
+                        help="Project folder (default: $SOVKG_PROJECT, else the working directory or a parent).")
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    wanted = _named(argv)
+    for name in sorted(COMMANDS):
+        if wanted is not None and name != wanted:
+            commands.add_parser(name)  # known, so that argparse takes it, but not loaded
+            continue
+        spec = _load(name)
+        sub = commands.add_parser(name, help=spec.summary, description=spec.help, formatter_class=_Formatter,
+                                  allow_abbrev=False)
+        spec.arguments(sub)
+        sub.set_defaults(run=spec.run, parser=sub)
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    """Runs the command ``argv`` names and gives its exit code.
 
     sovkg's own errors carry their code (2 input, 3 endpoint or store, 4 output, 1 violations).
     An OSError that escaped is a write or read failure (exit 4). Anything else is a bug: a one-line
     message and exit 70, never a traceback (set SOVKG_DEBUG=1 to see it).
-
-    Each command's module is loaded on first use.
     """
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*COMMANDS, *self.commands})
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name not in self.commands and name in COMMANDS:
-            import importlib
-
-            module, attribute = COMMANDS[name]
-            self.add_command(getattr(importlib.import_module(module), attribute), name)
-        if _loading:
-            _loaded()
-        return self.commands.get(name)
-
-    def invoke(self, ctx: click.Context) -> object:
-        try:
-            return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+    parser = parser_for(argv)
+    _loaded()
+    # exit 2 with a usage line for arguments it cannot take, the command's own if it names one
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        getattr(args, "parser", parser).error(f"unrecognized arguments: {' '.join(unknown)}")
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_INPUT
+    try:
+        return args.run(args) or EXIT_OK
+    except SovkgError as error:
+        # An error listing problems (an import's FILE:ROW:COLUMN lines) gives one line per
+        # problem; each line is still cleaned of control characters.
+        first, *rest = getattr(error, "lines", None) or (str(error),)
+        say(f"sovkg: error: {first}")
+        for line in rest:
+            say(line)
+        return error.exit_code
+    except KeyboardInterrupt:
+        say("sovkg: interrupted; an interrupted build or import leaves everything as it was")
+        return EXIT_INTERRUPTED
+    except OSError as error:
+        if error.errno == errno.EPIPE:  # output closed early (| head): not an error worth a word
+            _quiet_stdout()
+            return EXIT_OK
+        where = f" {error.filename}" if getattr(error, "filename", None) else ""
+        say(f"sovkg: error: cannot read or write{where}: {error.strerror or error}")
+        return EXIT_OUTPUT
+    except Exception as error:  # the last resort: a bug, reported in one line
+        if os.environ.get("SOVKG_DEBUG"):
             raise
-        except SovkgError as error:
-            # An error listing problems (an import's FILE:ROW:COLUMN lines) gives one line per
-            # problem; each line is still cleaned of control characters.
-            first, *rest = getattr(error, "lines", None) or (str(error),)
-            _say(f"sovkg: error: {first}")
-            for line in rest:
-                _say(line)
-            sys.exit(error.exit_code)
-        except KeyboardInterrupt:
-            _say("sovkg: interrupted; an interrupted build or import leaves everything as it was")
-            sys.exit(EXIT_INTERRUPTED)
-        except OSError as error:
-            if error.errno == errno.EPIPE:  # output closed early (| head): not an error worth a word
-                sys.exit(0)
-            where = f" {error.filename}" if getattr(error, "filename", None) else ""
-            _say(f"sovkg: error: cannot read or write{where}: {error.strerror or error}")
-            sys.exit(EXIT_OUTPUT)
-        except Exception as error:  # the last resort: a bug, reported in one line
-            if os.environ.get("SOVKG_DEBUG"):
-                raise
-            _say(f"sovkg: internal error ({type(error).__name__}: {str(error)[:200]}); this is a bug, please "
-                 "report it with the command that caused it (SOVKG_DEBUG=1 shows the details)")
-            sys.exit(EXIT_INTERNAL)
+        say(f"sovkg: internal error ({type(error).__name__}: {str(error)[:200]}); this is a bug, please "
+            "report it with the command that caused it (SOVKG_DEBUG=1 shows the details)")
+        return EXIT_INTERNAL
 
 
-@click.group(cls=SovkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="sovkg")
-@click.option("--project", "project_dir", type=click.Path(file_okay=False), default=None,
-              help="Project folder (default: $SOVKG_PROJECT, else the working directory or a parent).")
-@click.pass_context
-def cli(ctx: click.Context, project_dir: str | None) -> None:
-    """sovkg: the open knowledge graph of sovereign AI.
-
-    \b
-    Exit codes: 0 success or conforms; 1 violations; 2 unusable input; 3 endpoint or
-    store error; 4 cannot write (or the build lock is held); 70 internal error.
-    \b
-    Example:
-      sovkg build && sovkg query us-dependencies
-    """
-    ctx.obj = {"project_dir": project_dir}
-
-
-def project_of(ctx: click.Context) -> Project:
-    return Project.locate(ctx.obj.get("project_dir") if ctx.obj else None)
+def _quiet_stdout() -> None:
+    """Points standard output at /dev/null, so that flushing it at exit does not fail again on a
+    reader that has gone."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 # Loading a command makes many objects and frees almost none: in the command line's own process,
 # cycle collection waits until the command is loaded, and what was loaded is then set aside
 # (gc.freeze), so that later collections do not walk it again.
-_loading = False
-
-
 def _loaded() -> None:
-    global _loading
-    _loading = False
     gc.freeze()
     gc.enable()
 
 
 def main() -> None:
-    global _loading
-    _loading = True
     gc.disable()
     # SIGTERM (systemd, docker stop) unwinds like Ctrl-C, so that cleanup (a child server, a staging
     # folder) runs; exit code 143 as a shell reports it.
     signal.signal(signal.SIGTERM, _terminated)
-    cli(prog_name="sovkg")
+    code = run(sys.argv[1:])
+    try:  # what is still buffered, while a failure can still be told
+        sys.stdout.flush()
+    except OSError as error:
+        _quiet_stdout()
+        if error.errno != errno.EPIPE:
+            say(f"sovkg: error: cannot write the output: {error.strerror or error}")
+            code = EXIT_OUTPUT
+    sys.exit(code)
 
 
 def _terminated(signum: int, frame: object) -> None:

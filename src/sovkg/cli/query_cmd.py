@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import click
+import argparse
 
-from sovkg.cli.main import project_of
+from sovkg.cli.main import at_least, command, project_of
 from sovkg.cli.options import allow_service_option, endpoint_options, graph_prefix_option, make_endpoint
 from sovkg.errors import QueryError
 from sovkg.progress import Progress
@@ -20,15 +20,25 @@ from sovkg.queries.run import (
 )
 from sovkg.results.table import FORMATS, draw, shortened
 
-_format = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                       help="table and md show labels; csv shows labels; json keeps IRIs and labels.")
 # A terminal table of tens of thousands of rows is read by nobody and takes seconds to draw.
 TABLE_ROWS = 100
-_limit = click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
-                      help=f"At most N rows in table and md formats, saying how many are left out "
-                           f"(default: {TABLE_ROWS} for table, every row for md); 0 shows every row. "
-                           "csv and json always hold the whole answer.")
 MORE = "--limit 0 shows every row; --format csv or json gives the whole answer"
+
+
+def _answer_options(parser: argparse.ArgumentParser) -> None:
+    """--format, --limit, --endpoint and its options: how a question is asked and its answer shown."""
+    parser.add_argument("--format", dest="fmt", choices=FORMATS, default="table",
+                        help="table and md show labels; csv shows labels; json keeps IRIs and labels "
+                             "(default: table).")
+    parser.add_argument("--limit", type=at_least(0, int), default=None, metavar="N",
+                        help=f"At most N rows in table and md formats, saying how many are left out "
+                             f"(default: {TABLE_ROWS} for table, every row for md); 0 shows every row. "
+                             "csv and json always hold the whole answer.")
+    parser.add_argument("--endpoint", default=None, metavar="URL",
+                        help="A SPARQL 1.1 query endpoint (http or https) instead of the embedded store "
+                             "(credentials from SOVKG_ENDPOINT_USER / SOVKG_ENDPOINT_PASSWORD or netrc).")
+    endpoint_options(parser)
+    graph_prefix_option(parser)
 
 
 def _shown(fmt: str, limit: int | None) -> int | None:
@@ -38,12 +48,7 @@ def _shown(fmt: str, limit: int | None) -> int | None:
     return limit or None
 
 
-_endpoint = click.option("--endpoint", default=None, metavar="URL",
-                         help="A SPARQL 1.1 query endpoint (http or https) instead of the embedded store "
-                              "(credentials from SOVKG_ENDPOINT_USER / SOVKG_ENDPOINT_PASSWORD or netrc).")
-
-
-def _params(values: tuple[str, ...]) -> dict[str, str]:
+def _params(values: list[str]) -> dict[str, str]:
     params: dict[str, str] = {}
     for value in values:
         try:
@@ -58,55 +63,49 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
-@click.command()
-@click.pass_context
-def queries(ctx: click.Context) -> None:
+@command()
+def queries(args: argparse.Namespace) -> None:
     """List the stored questions: name, summary and parameters.
 
-    \b
     Example:
       sovkg queries
     """
-    project = project_of(ctx)
+    project = project_of(args)
     for query in Library(project.queries).all():
         params = ", ".join(f"{p.name}={p.default}" if p.default is not None else f"{p.name} (required)"
                            for p in query.params)
-        click.echo(f"{query.name}\n    {query.summary}" + (f"\n    parameters: {params}" if params else ""))
+        print(f"{query.name}\n    {query.summary}" + (f"\n    parameters: {params}" if params else ""))
 
 
-@click.command()
-@click.argument("name")
-@click.option("-p", "--param", "param_values", multiple=True, metavar="NAME=VALUE",
-              help="A parameter value, bound as an RDF term (repeatable).")
-@_format
-@_limit
-@_endpoint
-@endpoint_options
-@graph_prefix_option
-@click.option("--paths", is_flag=True,
-              help="Under the table, the dependency path behind each row (questions about dependencies).")
-@click.pass_context
-def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str, limit: int | None,
-          endpoint: str | None,
-          auth: str | None, deadline: float | None, max_mb: float | None, graph_prefix: str, paths: bool) -> None:
+def _query_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", metavar="NAME")
+    parser.add_argument("-p", "--param", dest="param_values", action="append", default=[], metavar="NAME=VALUE",
+                        help="A parameter value, bound as an RDF term (repeatable).")
+    _answer_options(parser)
+    parser.add_argument("--paths", action="store_true",
+                        help="Under the table, the dependency path behind each row (questions about dependencies).")
+
+
+@command(_query_arguments)
+def query(args: argparse.Namespace) -> None:
     """Answer the stored question NAME.
 
     Names of entities and countries are looked up as 'sovkg find' does (label, alias, local
     name, IRI or ISO code, any case). Tables fit the terminal; caveats are printed under them.
     A table shows the first 100 rows and says how many more there are (--limit).
 
-    \b
     Examples:
       sovkg query us-dependencies --paths
       sovkg query dependencies-on-country -p country=france --format json
       sovkg query ownership-chain -p actor="Hugging Face"
     """
-    project = project_of(ctx)
-    params = _params(param_values)
+    project = project_of(args)
+    name, fmt, limit, paths, endpoint = args.name, args.fmt, args.limit, args.paths, args.endpoint
+    params = _params(args.param_values)
     if paths and endpoint:
         raise QueryError("--paths needs the embedded store: the paths are searched in the build, not on an endpoint")
-    remote = make_endpoint(endpoint, auth, deadline, max_mb) if endpoint is not None else None
-    engine = engine_for(project, remote, graph_prefix=graph_prefix, keep_asked=True)
+    remote = make_endpoint(endpoint, args.auth, args.deadline, args.max_mb) if endpoint is not None else None
+    engine = engine_for(project, remote, graph_prefix=args.graph_prefix, keep_asked=True)
     # An answer the build did not keep takes seconds on a large graph: a terminal sees it move.
     with Progress(command="sovkg query") as progress:
         with progress.step("answer"):
@@ -129,9 +128,9 @@ def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str
                 path_lines = paths_for_rows(store, table, spec, bindings, Resolver.from_engine(engine),
                                             _shown(fmt, limit))
     if view is not None:
-        click.echo(draw(shortened(view, _shown(fmt, limit), MORE), fmt).rstrip("\n"))
+        print(draw(shortened(view, _shown(fmt, limit), MORE), fmt).rstrip("\n"))
     else:
-        click.echo(table.render(fmt, _shown(fmt, limit), MORE).rstrip("\n"))
+        print(table.render(fmt, _shown(fmt, limit), MORE).rstrip("\n"))
     if spec and fmt in ("table", "md"):
         if paths:
             import shutil
@@ -140,33 +139,30 @@ def query(ctx: click.Context, name: str, param_values: tuple[str, ...], fmt: str
             width = shutil.get_terminal_size((100, 24)).columns
             for line in path_lines.splitlines():
                 indent = " " * (len(line) - len(line.lstrip()) + 4)
-                click.echo("\n".join(textwrap.wrap(line, width=width, subsequent_indent=indent)) or "")
+                print("\n".join(textwrap.wrap(line, width=width, subsequent_indent=indent)) or "")
         else:
-            click.echo(f"The path behind a row: sovkg explain ENTITY --on COUNTRY, or add --paths to {name}.")
+            print(f"The path behind a row: sovkg explain ENTITY --on COUNTRY, or add --paths to {name}.")
 
 
-@click.command()
-@click.argument("file")
-@_format
-@_limit
-@_endpoint
-@endpoint_options
-@graph_prefix_option
-@allow_service_option
-@click.pass_context
-def sparql(ctx: click.Context, file: str, fmt: str, limit: int | None, endpoint: str | None, auth: str | None,
-           deadline: float | None, max_mb: float | None, graph_prefix: str, allow_service: bool) -> None:
+def _sparql_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE")
+    _answer_options(parser)
+    allow_service_option(parser)
+
+
+@command(_sparql_arguments)
+def sparql(args: argparse.Namespace) -> None:
     """Run an ad-hoc SPARQL query from FILE (or - for standard input). Only queries run, never updates;
     SERVICE (federation) is refused unless --allow-service is given.
 
-    \b
     Example:
       echo 'SELECT ?s WHERE { ?s a <https://w3id.org/sovkg/ontology#State> }' | sovkg sparql -
     """
-    project = project_of(ctx)
-    text, origin = read_query_file(file)
-    remote = make_endpoint(endpoint, auth, deadline, max_mb) if endpoint is not None else None
-    engine = engine_for(project, remote, allow_service=allow_service, graph_prefix=graph_prefix)
+    project = project_of(args)
+    text, origin = read_query_file(args.file)
+    endpoint = args.endpoint
+    remote = make_endpoint(endpoint, args.auth, args.deadline, args.max_mb) if endpoint is not None else None
+    engine = engine_for(project, remote, allow_service=args.allow_service, graph_prefix=args.graph_prefix)
     with Progress(command="sovkg sparql") as progress, progress.step("answer"):
-        answer = run_text(project, text, origin, engine, allow_service=allow_service)
-    click.echo(answer.render(fmt, _shown(fmt, limit), MORE).rstrip("\n"))
+        answer = run_text(project, text, origin, engine, allow_service=args.allow_service)
+    print(answer.render(args.fmt, _shown(args.fmt, args.limit), MORE).rstrip("\n"))

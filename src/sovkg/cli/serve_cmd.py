@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import ipaddress
 import os
@@ -10,9 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-import click
-
-from sovkg.cli.main import project_of
+from sovkg.cli.main import command, folder, project_of
 from sovkg.cli.options import allow_service_option
 from sovkg.errors import EndpointError, InputError
 from sovkg.store.gateway import Gateway
@@ -27,32 +26,43 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-@click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=7878, show_default=True, type=int)
-@click.option("--writable", is_flag=True, help="Serve a writable copy of the build (in --location) instead.")
-@click.option("--location", type=click.Path(file_okay=False), default=None,
-              help="With --writable: the database folder to serve (filled from the build if empty).")
-@click.option("--cors", is_flag=True, help="Allow cross-origin requests from any web page.")
-@click.option("--allow-public-writes", is_flag=True, help="Confirm a writable server on a non-loopback address.")
-@click.option("--allow-cors", is_flag=True, help="Confirm permissive CORS.")
-@allow_service_option
-@click.pass_context
-def serve(ctx: click.Context, host: str, port: int, writable: bool, location: str | None, cors: bool,
-          allow_public_writes: bool, allow_cors: bool, allow_service: bool) -> None:
+def _port(text: str) -> int:
+    """An argument type: a TCP port number (0 for any free one)."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return int(text)
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default: 127.0.0.1).")
+    parser.add_argument("--port", type=_port, default=7878, help="Port to listen on (default: 7878).")
+    parser.add_argument("--writable", action="store_true",
+                        help="Serve a writable copy of the build (in --location) instead.")
+    parser.add_argument("--location", type=folder, default=None, metavar="DIR",
+                        help="With --writable: the database folder to serve (filled from the build if empty).")
+    parser.add_argument("--cors", action="store_true", help="Allow cross-origin requests from any web page.")
+    parser.add_argument("--allow-public-writes", action="store_true",
+                        help="Confirm a writable server on a non-loopback address.")
+    parser.add_argument("--allow-cors", action="store_true", help="Confirm permissive CORS.")
+    allow_service_option(parser)
+
+
+@command(_arguments)
+def serve(args: argparse.Namespace) -> None:
     """Serve the built graph as a SPARQL endpoint with a query page (read-only, loopback by default).
 
-    \b
     Queries see the union of the ontology, asserted and inferred graphs. A query using SERVICE
     (federation) is refused unless --allow-service is given. Ctrl-C or SIGTERM stops the server.
     Example:
       sovkg serve --port 7878    # then open http://127.0.0.1:7878/
     """
-    project = project_of(ctx)
-    if writable and not _is_loopback(host) and not allow_public_writes:
+    project = project_of(args)
+    host, port, writable, location, cors = args.host, args.port, args.writable, args.location, args.cors
+    allow_service = args.allow_service
+    if writable and not _is_loopback(host) and not args.allow_public_writes:
         raise InputError(f"refusing a writable server on {host}, which is not a loopback address: "
                          "anyone who reaches it could change the graph (add --allow-public-writes to insist)")
-    if cors and not allow_cors:
+    if cors and not args.allow_cors:
         raise InputError("refusing permissive CORS: any web page could query this server from a visitor's "
                          "browser (add --allow-cors to insist)")
     build = project.current_build()
@@ -86,8 +96,8 @@ def serve(ctx: click.Context, host: str, port: int, writable: bool, location: st
         except OSError as error:
             raise EndpointError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
         url = front.url
-        click.echo(f"Serving {'a writable copy' if writable else 'the build read-only'} at {url}/ "
-                   f"(SPARQL endpoint {url}/query; site {url}/index.html); Ctrl-C stops it.")
+        print(f"Serving {'a writable copy' if writable else 'the build read-only'} at {url}/ "
+                   f"(SPARQL endpoint {url}/query; site {url}/index.html); Ctrl-C stops it.", flush=True)
         assert server.process is not None
         # Wait in short steps: a SIGTERM that the kernel hands to another thread does not interrupt a
         # blocking wait, and Python runs its handler only when the main thread wakes up.

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
-import click
-
-from sovkg.cli.main import project_of
+from sovkg.cli.main import command, folder, project_of
 
 
-@click.command()
-@click.option("--out", type=click.Path(file_okay=False), default=None,
-              help="Folder to write the site into (default: dist/site). Replaced as a whole.")
-@click.pass_context
-def site(ctx: click.Context, out: str | None) -> None:
+def _site_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=folder, default=None, metavar="DIR",
+                        help="Folder to write the site into (default: dist/site). Replaced as a whole.")
+
+
+@command(_site_arguments)
+def site(args: argparse.Namespace) -> None:
     """Write a static site of the current build: pages per country and entity, pictures, questions.
 
-    \b
     Everything it needs is inside the folder: open index.html from disk, or serve it with
     'sovkg serve'. Exit codes: 0 written; 2 unusable --out; 3 no build yet.
     Example:
@@ -24,20 +24,21 @@ def site(ctx: click.Context, out: str | None) -> None:
     """
     from sovkg.site.pages import write_site
 
-    report = write_site(project_of(ctx), Path(out) if out else None)
-    click.echo(f"Wrote {report.pages} pages to {report.folder} ({report.bytes / 1e6:.1f} MB) "
+    report = write_site(project_of(args), Path(args.out) if args.out else None)
+    print(f"Wrote {report.pages} pages to {report.folder} ({report.bytes / 1e6:.1f} MB) "
                f"in {report.seconds:.1f} s; open {report.folder / 'index.html'}")
 
 
-@click.command(name="release")
-@click.argument("version")
-@click.option("--out", type=click.Path(file_okay=False), default=None,
-              help="Folder that holds the releases (default: dist/releases).")
-@click.pass_context
-def release_command(ctx: click.Context, version: str, out: str | None) -> None:
+def _release_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("version", metavar="VERSION")
+    parser.add_argument("--out", type=folder, default=None, metavar="DIR",
+                        help="Folder that holds the releases (default: dist/releases).")
+
+
+@command(_release_arguments)
+def release_command(args: argparse.Namespace) -> None:
     """Write release VERSION of the current build: formats, CSVs, site, VoID/DCAT, checksums, changes.
 
-    \b
     The folder VERSION/ holds the combined graph as Turtle, N-Triples, JSON-LD and RDF/XML, the
     named graphs as TriG, every stored question's answer as CSV, the site, void.ttl, CHANGES.md
     (the facts changed since the previous release) and SHA256SUMS. An existing version is never
@@ -47,6 +48,6 @@ def release_command(ctx: click.Context, version: str, out: str | None) -> None:
     """
     from sovkg.release import release
 
-    written = release(project_of(ctx), version, Path(out) if out else None)
+    written = release(project_of(args), args.version, Path(args.out) if args.out else None)
     since = f"changes since {written.previous}" if written.previous else "the first release"
-    click.echo(f"Wrote release {written.version} to {written.folder} ({written.files} files; {since} in CHANGES.md)")
+    print(f"Wrote release {written.version} to {written.folder} ({written.files} files; {since} in CHANGES.md)")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 import threading
-
-import click
 
 from sovkg.build.parse import read_text
 from sovkg.build.pipeline import parse_graphs, reason_graphs
@@ -13,34 +12,38 @@ from sovkg.build.support import check_support
 from sovkg.build.validate import VALIDATORS, Report, check_parsed, reads_dependency_records
 from sovkg.build.validate import validate as validate_graphs
 from sovkg.children import in_child
-from sovkg.cli.main import project_of
+from sovkg.cli.main import command, project_of
 from sovkg.errors import EXIT_OK, EXIT_VIOLATIONS
 from sovkg.progress import Progress
 from sovkg.project import Project
 from sovkg.reports.validation import as_json, as_text, quote_warning
 
 
-@click.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--validator", type=click.Choice(VALIDATORS), default="fast", show_default=True,
-              help="fast: each shape constraint as one SPARQL query; pyshacl: the reference validator (slow).")
-@click.pass_context
-def validate(ctx: click.Context, fmt: str, validator: str) -> None:
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", dest="fmt", choices=("text", "json"), default="text",
+                        help="text for people; json for tools (default: text).")
+    parser.add_argument("--validator", choices=VALIDATORS, default="fast",
+                        help="fast: each shape constraint as one SPARQL query; pyshacl: the reference validator "
+                             "(slow) (default: fast).")
+
+
+@command(_arguments)
+def validate(args: argparse.Namespace) -> int:
     """Check the graph against the shapes, the checks, the vocabulary and the sources.
 
-    \b
     Exit codes: 0 conforms, 1 violations, 2 unusable input. Writes nothing.
     Example:
       sovkg validate --format json
     """
-    project = project_of(ctx)
+    project = project_of(args)
+    fmt = args.fmt
     with Progress(command="sovkg validate") as progress:  # steps on a terminal, after a couple of seconds
-        report = validate_project(project, validator, progress)
-    click.echo(as_json(report, project.root) if fmt == "json" else as_text(report, project.root))
+        report = validate_project(project, args.validator, progress)
+    print(as_json(report, project.root) if fmt == "json" else as_text(report, project.root))
     warning = quote_warning(report, project.root)
     if warning and fmt == "json":
-        click.echo(warning, err=True)
-    sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
+        print(warning, file=sys.stderr)
+    return EXIT_OK if report.conforms else EXIT_VIOLATIONS
 
 
 def validate_project(project: Project, validator: str, progress: Progress | None = None) -> Report:
