@@ -196,6 +196,23 @@ def test_serve_answers_read_only_on_loopback_and_stops(built_copy: Project) -> N
         process.wait(timeout=15)
 
 
+def test_serve_on_any_free_port_names_the_port_it_took(built_copy: Project) -> None:
+    """``--port 0``: the line printed at once (to a pipe, not a terminal) gives the port to use."""
+    process = subprocess.Popen([sys.executable, "-m", "sovkg", "serve", "--port", "0"], cwd=built_copy.root,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={k: v for k, v in os.environ.items() if not k.startswith("SOVKG_")})
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
+        assert port != 0, line
+        status, _ = _get(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D")
+        assert status == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 128 + signal.SIGTERM
+
+
 @pytest.mark.parametrize(("args", "refusal"), [
     (["--host", "0.0.0.0", "--writable", "--location", "db"], "refusing a writable server on 0.0.0.0"),
     (["--cors"], "refusing permissive CORS"),

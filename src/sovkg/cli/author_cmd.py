@@ -22,7 +22,7 @@ def shown(path: Path) -> str:
 
 
 def _init_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("directory", metavar="DIRECTORY", type=folder)
+    parser.add_argument("directory", metavar="DIRECTORY", type=folder, help="The new project's folder.")
 
 
 @command(_init_arguments)
@@ -40,7 +40,7 @@ def init(args: argparse.Namespace) -> None:
 
 
 def _new_country_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("code", metavar="CODE")
+    parser.add_argument("code", metavar="CODE", help="The ISO 3166-1 alpha-2 code (KR).")
     parser.add_argument("--name", required=True, help="The country's English name.")
 
 
@@ -60,7 +60,7 @@ def new_country(args: argparse.Namespace) -> None:
 
 
 def _import_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", type=file)
+    parser.add_argument("file", metavar="FILE", type=file, help="The sheet: .csv, .tsv or .xlsx.")
     parser.add_argument("--kind", choices=KINDS, default=None,
                         help="What the sheet holds (default: recognised from its header).")
 

@@ -9,8 +9,8 @@ from sovkg.reports.diff import FORMATS, diff, load_facts
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("old", metavar="OLD")
-    parser.add_argument("new", metavar="NEW")
+    parser.add_argument("old", metavar="OLD", help="A build folder, a git revision or worktree.")
+    parser.add_argument("new", metavar="NEW", help="The same, to compare with OLD.")
     parser.add_argument("--format", dest="fmt", choices=FORMATS, default="text",
                         help="text for a reviewer; json for the same as one JSON document (default: text).")
 

@@ -13,7 +13,7 @@ from sovkg.queries.run import engine_for
 
 
 def _find_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("text", metavar="TEXT")
+    parser.add_argument("text", metavar="TEXT", help="A name or part of one.")
     parser.add_argument("--format", dest="fmt", choices=("text", "json"), default="text",
                         help="text for people; json keeps IRIs (default: text).")
     parser.add_argument("--endpoint", default=None, metavar="URL",
@@ -55,7 +55,7 @@ def find(args: argparse.Namespace) -> int:
 
 
 def _explain_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("entity", metavar="ENTITY")
+    parser.add_argument("entity", metavar="ENTITY", help="A project, model or actor, by any of its names.")
     parser.add_argument("--on", default=None, metavar="COUNTRY|ACTOR",
                         help="A country or union (code or name) for the actors under its jurisdiction, or one "
                              "actor. Without it: every actor depended on.")

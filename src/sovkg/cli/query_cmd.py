@@ -78,7 +78,7 @@ def queries(args: argparse.Namespace) -> None:
 
 
 def _query_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", metavar="NAME")
+    parser.add_argument("name", metavar="NAME", help="A stored question (sovkg queries lists them).")
     parser.add_argument("-p", "--param", dest="param_values", action="append", default=[], metavar="NAME=VALUE",
                         help="A parameter value, bound as an RDF term (repeatable).")
     _answer_options(parser)
@@ -145,7 +145,7 @@ def query(args: argparse.Namespace) -> None:
 
 
 def _sparql_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("file", metavar="FILE", help="A file holding a SPARQL query, or - for standard input.")
     _answer_options(parser)
     allow_service_option(parser)
 

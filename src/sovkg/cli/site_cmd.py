@@ -30,7 +30,7 @@ def site(args: argparse.Namespace) -> None:
 
 
 def _release_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("version", metavar="VERSION")
+    parser.add_argument("version", metavar="VERSION", help="The release's version (0.2.0).")
     parser.add_argument("--out", type=folder, default=None, metavar="DIR",
                         help="Folder that holds the releases (default: dist/releases).")
 

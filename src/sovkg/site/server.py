@@ -110,6 +110,7 @@ class SiteFront:
             owner = front
 
         self.httpd = ThreadingHTTPServer((self.host, self.port), Handler)
+        self.port = self.httpd.server_address[1]  # the port given, or the one taken for --port 0
         self.httpd.daemon_threads = True
         # Stopping must not wait for open connections (an idle keep-alive one would hold it up).
         self.httpd.block_on_close = False
