@@ -57,13 +57,16 @@ def test_redaction_removes_every_encoding_of_a_secret() -> None:
 
 
 @pytest.mark.parametrize(("args", "usage", "message"), [
-    (["qurey", "us-dependencies"], "usage: sovkg ", "invalid choice: 'qurey'"),
+    (["qurey", "us-dependencies"], "usage: sovkg ", "there is no command 'qurey' (did you mean 'query'?)"),
     (["query", "us-dependencies", "--form", "csv"], "usage: sovkg query ", "unrecognized arguments: --form csv"),
     (["query"], "usage: sovkg query ", "the following arguments are required: NAME"),
     (["query", "us-dependencies", "--format", "xml"], "usage: sovkg query ", "invalid choice: 'xml'"),
     (["query", "us-dependencies", "--deadline", "soon"], "usage: sovkg query ", "'soon' is not a number"),
     (["--project", "queries/us-dependencies.rq", "queries"], "usage: sovkg ", "is a file, not a folder"),
-    (["explain", "GPT-NL", "--max-hops", "0"], "usage: sovkg explain ", "0 is below 1"),
+    (["explain", "GPT-NL", "--max-hops", "0"], "usage: sovkg explain ", "0 is not a finite number of at least 1"),
+    (["query", "us-dependencies", "--deadline", "inf"], "usage: sovkg query ", "inf is not a finite number"),
+    (["build", "--lock-timeout", "nan"], "usage: sovkg build ", "nan is not a finite number"),
+    (["serve", "--port", "\u00b2"], "usage: sovkg serve ", "is not a port number (0 to 65535)"),
 ])
 def test_arguments_it_cannot_take_are_exit_2_with_the_commands_usage(built: Project, sovkg: Runner,
                                                                     args: list[str], usage: str,
@@ -86,3 +89,35 @@ def test_an_answer_whose_reader_stops_early_is_no_error(built: Project) -> None:
     process.stdout.close()  # far more rows than a pipe holds are still to come
     assert process.wait(timeout=120) == EXIT_OK
     assert process.stderr.read().decode() == ""
+
+
+def test_the_project_folder_and_a_separator_are_taken_before_or_after_the_command(built: Project,
+                                                                                  sovkg: Runner) -> None:
+    elsewhere = built.root.parent
+    for args in (["--project", str(built.root), "queries"], ["queries", "--project", str(built.root)],
+                 ["--project", str(built.root), "--", "queries"]):
+        done = sovkg(*args, cwd=elsewhere)
+        assert done.returncode == EXIT_OK and "us-dependencies" in done.stdout, (args, done.stderr)
+
+
+def test_a_command_started_with_its_output_closed_or_full_says_so_in_its_exit_code(built: Project) -> None:
+    def shell(line: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["sh", "-c", f'"$0" -m sovkg {line}', sys.executable], cwd=built.root,
+                              capture_output=True, text=True, timeout=120)
+
+    closed = shell("query us-dependencies >&-")  # nothing to write to: nothing to say either
+    assert closed.returncode == EXIT_OK and closed.stderr == ""
+    unknown = shell("query no-such-question >&-")
+    assert unknown.returncode == EXIT_INPUT and "no stored query named 'no-such-question'" in unknown.stderr
+    for line in ("query us-dependencies", "--version", "query --help"):
+        full = shell(f"{line} > /dev/full")
+        assert full.returncode == EXIT_OUTPUT and "No space left on device" in full.stderr, line
+        assert "Traceback" not in closed.stderr + unknown.stderr + full.stderr
+
+
+def test_an_argument_that_is_not_utf8_is_refused_by_every_command(built: Project) -> None:
+    for args in ([b"explain", b"\xff"], [b"find", b"caf\xe9"], [b"query", b"us-dependencies", b"--layer\xff"]):
+        done = subprocess.run([sys.executable.encode(), b"-m", b"sovkg", *args], cwd=built.root, capture_output=True,
+                              timeout=120)
+        stderr = done.stderr.decode(errors="replace")
+        assert done.returncode == EXIT_INPUT and "is not valid UTF-8 text" in stderr and "Traceback" not in stderr

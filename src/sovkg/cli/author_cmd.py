@@ -46,7 +46,7 @@ def _new_country_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command(_new_country_arguments)
 def new_country(args: argparse.Namespace) -> None:
-    """Scaffold kg/countries/CODE.ttl for a country (ISO 3166-1 alpha-2 CODE).
+    """Scaffold kg/countries/code.ttl for a country (ISO 3166-1 alpha-2 CODE, named in lower case).
 
     The fresh file builds and validates as it is; its commented examples show a model, a compute
     project, a funding fact and a source citation to fill in.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from sovkg.cli.main import command, file, project_of
@@ -28,7 +27,7 @@ def docs(args: argparse.Namespace) -> None:
         project.require_writable("docs")
     page = query_docs(project)
     if output == "-":
-        sys.stdout.write(page)
+        print(page, end="")
         return
     target = Path(output) if output else project.root / "docs" / "queries.md"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -13,13 +13,24 @@ import contextlib
 import errno
 import gc
 import inspect
+import math
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TextIO
 
 from sovkg import __version__
-from sovkg.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, SovkgError, redact
+from sovkg.errors import (
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    InputError,
+    SovkgError,
+    redact,
+)
 from sovkg.project import Project
 
 # Each command's module, imported only when that command runs (or help lists them all): a
@@ -47,7 +58,8 @@ DESCRIPTION = """\
 sovkg: the open knowledge graph of sovereign AI.
 
 Exit codes: 0 success or conforms; 1 violations; 2 unusable input; 3 endpoint or
-store error; 4 cannot write (or the build lock is held); 70 internal error.
+store error; 4 cannot write (or the build lock is held); 70 internal error;
+130 and 143 interrupted (Ctrl-C, SIGTERM).
 Example:
   sovkg build && sovkg query us-dependencies"""
 
@@ -83,8 +95,8 @@ def at_least(minimum: float, kind: type[float] | type[int] = float) -> Callable[
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not {'a whole number' if kind is int else 'a number'}") \
                 from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{text} is below {minimum}")
+        if not math.isfinite(value) or value < minimum:
+            raise argparse.ArgumentTypeError(f"{text} is not a finite number of at least {minimum}")
         return value
 
     return number
@@ -116,6 +128,14 @@ def say(message: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose help is written as any output is: a failure to write it (a full
+    disk) is told and exits 4, where argparse would let it pass in silence."""
+
+    def print_help(self, file: TextIO | None = None) -> None:
+        (file or sys.stdout).write(self.format_help())
+
+
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     """Descriptions and examples kept as written; the list of options as wide as the terminal."""
 
@@ -123,16 +143,20 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         super().__init__(prog, max_help_position=30)
 
 
-def _named(argv: Sequence[str]) -> str | None:
-    """The command ``argv`` names, if it names one: only that command's module is then loaded."""
-    words = iter(argv)
-    for word in words:
+def _command_at(argv: Sequence[str]) -> int | None:
+    """Where the command's name is in ``argv``: the first word that is not one of sovkg's own
+    options (or the word after ``--``); ``None`` if there is none, or help or the version is asked
+    for first."""
+    position = 0
+    while position < len(argv):
+        word = argv[position]
         if word in ("-h", "--help", "--version"):  # about sovkg itself, not a command
             return None
-        if word == "--project":
-            next(words, None)
-        elif not word.startswith("-"):
-            return word if word in COMMANDS else None
+        if word == "--":
+            return position + 1 if position + 1 < len(argv) else None
+        if not word.startswith("-"):
+            return position
+        position += 2 if word == "--project" else 1
     return None
 
 
@@ -144,25 +168,26 @@ def _load(name: str) -> Command:
     return loaded
 
 
-def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
-    """The parser of ``argv``: every command's arguments if it names none (help, a misspelled
-    command), else that command's alone."""
+def parser_for(wanted: str | None, every: bool = True) -> argparse.ArgumentParser:
+    """The parser of a command line naming the command ``wanted``: that command's arguments alone,
+    else every command's if ``every`` (for help), else only their names."""
     # Options are written in full (no abbreviations), as the README and the tests write them.
-    parser = argparse.ArgumentParser(prog="sovkg", description=DESCRIPTION, formatter_class=_Formatter,
-                                     allow_abbrev=False)
-    parser.add_argument("--version", action="version", version=f"sovkg, version {__version__}")
+    parser = _Parser(prog="sovkg", description=DESCRIPTION, formatter_class=_Formatter, allow_abbrev=False)
+    parser.add_argument("--version", action="store_true", help="Print sovkg's version and exit.")
     parser.add_argument("--project", dest="project_dir", metavar="DIR", type=folder, default=None,
                         help="Project folder (default: $SOVKG_PROJECT, else the working directory or a parent).")
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
-    wanted = _named(argv)
     for name in sorted(COMMANDS):
-        if wanted is not None and name != wanted:
+        if name != wanted and (wanted is not None or not every):
             commands.add_parser(name)  # known, so that argparse takes it, but not loaded
             continue
         spec = _load(name)
         sub = commands.add_parser(name, help=spec.summary, description=spec.help, formatter_class=_Formatter,
                                   allow_abbrev=False)
         spec.arguments(sub)
+        # also after the command's name; given before it, it stands unless given again here
+        sub.add_argument("--project", dest="project_dir", metavar="DIR", type=folder, default=argparse.SUPPRESS,
+                         help="Project folder, as before the command's name.")
         sub.set_defaults(run=spec.run, parser=sub)
     return parser
 
@@ -172,18 +197,31 @@ def run(argv: Sequence[str]) -> int:
 
     sovkg's own errors carry their code (2 input, 3 endpoint or store, 4 output, 1 violations).
     An OSError that escaped is a write or read failure (exit 4). Anything else is a bug: a one-line
-    message and exit 70, never a traceback (set SOVKG_DEBUG=1 to see it).
+    message and exit 70, never a traceback (set SOVKG_DEBUG=1 to see it). Arguments it cannot
+    take end in argparse's usage line and exit 2 (SystemExit, as for help).
     """
-    parser = parser_for(argv)
-    _loaded()
-    # exit 2 with a usage line for arguments it cannot take, the command's own if it names one
-    args, unknown = parser.parse_known_args(argv)
-    if unknown:
-        getattr(args, "parser", parser).error(f"unrecognized arguments: {' '.join(unknown)}")
-    if args.command is None:
-        parser.print_help(sys.stderr)
-        return EXIT_INPUT
     try:
+        for word in argv:
+            _check_text(word)
+        argv = list(argv)
+        at = _command_at(argv)
+        wanted = argv[at] if at is not None else None
+        if at is not None and argv[at - 1 : at] == ["--"]:
+            del argv[at - 1]  # argparse would take "--" for the command
+        # sovkg --version needs no command's help
+        parser = parser_for(wanted if wanted in COMMANDS else None, every=at is None and "--version" not in argv)
+        _loaded()
+        if wanted is not None and wanted not in COMMANDS:
+            parser.error(f"there is no command {wanted!r}{_close_to(wanted, COMMANDS)}; sovkg --help lists them")
+        args, unknown = parser.parse_known_args(argv)
+        if unknown:  # told by the command's own parser, with its usage line
+            getattr(args, "parser", parser).error(f"unrecognized arguments: {' '.join(unknown)}")
+        if args.version:
+            print(f"sovkg, version {__version__}")
+            return EXIT_OK
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return EXIT_INPUT
         return args.run(args) or EXIT_OK
     except SovkgError as error:
         # An error listing problems (an import's FILE:ROW:COLUMN lines) gives one line per
@@ -211,6 +249,24 @@ def run(argv: Sequence[str]) -> int:
         return EXIT_INTERNAL
 
 
+def _check_text(word: str) -> None:
+    """Refuses an argument that is not text: bytes that are not UTF-8 reach Python as lone
+    surrogates, which no file, query or store can take."""
+    try:
+        word.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = word.encode("utf-8", "replace").decode()[:60]
+        raise InputError(f"the argument {shown!r} is not valid UTF-8 text") from None
+
+
+def _close_to(word: str, choices: Iterable[str]) -> str:
+    """``(did you mean ...?)`` for a misspelled name, or nothing."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=3)
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+
+
 def _quiet_stdout() -> None:
     """Points standard output at /dev/null, so that flushing it at exit does not fail again on a
     reader that has gone."""
@@ -232,14 +288,20 @@ def main() -> None:
     # SIGTERM (systemd, docker stop) unwinds like Ctrl-C, so that cleanup (a child server, a staging
     # folder) runs; exit code 143 as a shell reports it.
     signal.signal(signal.SIGTERM, _terminated)
-    code = run(sys.argv[1:])
-    try:  # what is still buffered, while a failure can still be told
-        sys.stdout.flush()
-    except OSError as error:
-        _quiet_stdout()
-        if error.errno != errno.EPIPE:
-            say(f"sovkg: error: cannot write the output: {error.strerror or error}")
-            code = EXIT_OUTPUT
+    try:
+        code = run(sys.argv[1:])
+    except SystemExit as stop:  # help, the version, a usage error, SIGTERM
+        code = stop.code if isinstance(stop.code, int) else EXIT_OK if stop.code is None else EXIT_INPUT
+    if sys.stdout is not None:  # None when the command was started with its output closed
+        try:  # what is still buffered, while a failure can still be told
+            sys.stdout.flush()
+        except OSError as error:
+            _quiet_stdout()
+            if error.errno != errno.EPIPE:
+                say(f"sovkg: error: cannot write the output: {error.strerror or error}")
+                code = EXIT_OUTPUT
+        except ValueError:  # closed by the command itself
+            pass
     sys.exit(code)
 
 

@@ -51,11 +51,6 @@ def _shown(fmt: str, limit: int | None) -> int | None:
 def _params(values: list[str]) -> dict[str, str]:
     params: dict[str, str] = {}
     for value in values:
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise QueryError(f"the parameter {value.encode('utf-8', 'replace').decode()[:60]!r} is not valid "
-                             "UTF-8 text") from None
         name, sep, text = value.partition("=")
         if not sep or not name.strip():
             raise QueryError(f"a parameter is written name=value, not {value!r} (for example -p country=US)")

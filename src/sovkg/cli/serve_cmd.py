@@ -28,9 +28,10 @@ def _is_loopback(host: str) -> bool:
 
 def _port(text: str) -> int:
     """An argument type: a TCP port number (0 for any free one)."""
-    if not text.isdigit() or int(text) > 65535:
+    port = int(text) if text.isascii() and text.isdigit() else -1
+    if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
-    return int(text)
+    return port
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
