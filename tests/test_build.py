@@ -227,3 +227,10 @@ def test_ontology_quality_rules_run_in_validate(project_copy: Project, sovkg: Ru
     assert "sov:Orphan is not a subclass of prov:Agent, prov:Entity or skos:Concept" in done.stdout
     assert "shapes/sovkg-shapes.ttl:" in done.stdout
     assert "sov:isoCod is not declared in the ontology; did you mean sov:isoCode?" in done.stdout
+
+
+def test_a_project_folder_that_does_not_exist_is_named_so(tmp_path: Path, sovkg: Runner) -> None:
+    done = sovkg("--project", str(tmp_path / "missing"), "build", cwd=tmp_path)
+    assert done.returncode == EXIT_INPUT
+    assert f"the project folder {tmp_path / 'missing'} does not exist" in done.stderr
+    assert not (tmp_path / "missing").exists()

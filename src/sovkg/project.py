@@ -109,6 +109,8 @@ class Project:
         given = explicit or os.environ.get("SOVKG_PROJECT")
         if given:
             root = Path(given).resolve()
+            if not root.is_dir():
+                raise InputError(f"the project folder {root} does not exist")
             if not (root / ONTOLOGY_FILE).is_file():
                 raise InputError(f"{root} is not a sovkg project: it has no {ONTOLOGY_FILE}")
             return cls(root, root / "dist")

@@ -173,7 +173,7 @@ def parser_for(wanted: str | None, every: bool = True) -> argparse.ArgumentParse
     else every command's if ``every`` (for help), else only their names."""
     # Options are written in full (no abbreviations), as the README and the tests write them.
     parser = _Parser(prog="sovkg", description=DESCRIPTION, formatter_class=_Formatter, allow_abbrev=False)
-    parser.add_argument("--version", action="store_true", help="Print sovkg's version and exit.")
+    parser.add_argument("--version", dest="show_version", action="store_true", help="Print sovkg's version and exit.")
     parser.add_argument("--project", dest="project_dir", metavar="DIR", type=folder, default=None,
                         help="Project folder (default: $SOVKG_PROJECT, else the working directory or a parent).")
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
@@ -216,7 +216,7 @@ def run(argv: Sequence[str]) -> int:
         args, unknown = parser.parse_known_args(argv)
         if unknown:  # told by the command's own parser, with its usage line
             getattr(args, "parser", parser).error(f"unrecognized arguments: {' '.join(unknown)}")
-        if args.version:
+        if args.show_version:
             print(f"sovkg, version {__version__}")
             return EXIT_OK
         if args.command is None:
