@@ -2,8 +2,8 @@
 exit codes.
 
 The arguments are read with argparse, the standard library's parser: a stored question answers in
-about a tenth of a second, and click, which read them before, took half of that to import
-(``python -X importtime``; the figures are in ``benchmarks/README.md``).
+about 0.14 s, and click, which read them before, took 67 ms of ``python -X importtime`` to import
+(the figures are in ``benchmarks/README.md``).
 """
 
 from __future__ import annotations
