@@ -83,7 +83,7 @@ def import_sheet(args: argparse.Namespace) -> None:
         raise
     verb = "imported" if result.changed else "unchanged (already imported)"
     print(f"{verb}: {result.rows} row(s), {result.entities} new entit{'y' if result.entities == 1 else 'ies'} "
-               f"in {shown(result.path)}")
+          f"in {shown(result.path)}")
     if result.report is not None:
         warning = quote_warning(result.report, project.root)
         if warning:

@@ -53,7 +53,7 @@ def build(args: argparse.Namespace) -> None:
     counts = result.counts
     print(f"Built {result.folder} (now the current build)")
     print(f"  triples: {counts['asserted']} asserted, {counts['inferred']} inferred, "
-               f"{counts['ontology']} ontology")
+          f"{counts['ontology']} ontology")
     print(f"  quotes verified: {result.report.quotes_checked}")
     warning = quote_warning(result.report, project.root)
     if warning:

@@ -98,7 +98,7 @@ def serve(args: argparse.Namespace) -> None:
             raise EndpointError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
         url = front.url
         print(f"Serving {'a writable copy' if writable else 'the build read-only'} at {url}/ "
-                   f"(SPARQL endpoint {url}/query; site {url}/index.html); Ctrl-C stops it.", flush=True)
+              f"(SPARQL endpoint {url}/query; site {url}/index.html); Ctrl-C stops it.", flush=True)
         assert server.process is not None
         # Wait in short steps: a SIGTERM that the kernel hands to another thread does not interrupt a
         # blocking wait, and Python runs its handler only when the main thread wakes up.

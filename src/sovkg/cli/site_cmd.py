@@ -26,7 +26,7 @@ def site(args: argparse.Namespace) -> None:
 
     report = write_site(project_of(args), Path(args.out) if args.out else None)
     print(f"Wrote {report.pages} pages to {report.folder} ({report.bytes / 1e6:.1f} MB) "
-               f"in {report.seconds:.1f} s; open {report.folder / 'index.html'}")
+          f"in {report.seconds:.1f} s; open {report.folder / 'index.html'}")
 
 
 def _release_arguments(parser: argparse.ArgumentParser) -> None:
