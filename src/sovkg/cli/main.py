@@ -179,7 +179,10 @@ def parser_for(wanted: str | None, every: bool = True) -> argparse.ArgumentParse
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     for name in sorted(COMMANDS):
         if name != wanted and (wanted is not None or not every):
-            commands.add_parser(name)  # known, so that argparse takes it, but not loaded
+            # Named on the line, a command is the only one argparse meets; else the others are
+            # known by name (sovkg --version query), but not loaded.
+            if wanted is None:
+                commands.add_parser(name)
             continue
         spec = _load(name)
         sub = commands.add_parser(name, help=spec.summary, description=spec.help, formatter_class=_Formatter,
