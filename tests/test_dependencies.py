@@ -182,6 +182,18 @@ def test_layer_exposures_hold_the_alternatives_the_question_computed(graph: ox.S
         UNION { ?exposure sov:exposedTo ?a , ?b } FILTER (?a != ?b) }""", ("exposure",)) == set()
 
 
+def test_each_dependency_leads_to_the_exposures_of_its_project_and_layer(graph: ox.Store) -> None:
+    names = ("record", "exposure")
+    # the exposure of the record's own project, layer and country, for every country its actor is
+    # under where alternatives are recorded, and no other
+    followed = _select(graph, "SELECT ?record ?exposure WHERE { ?record sov:layerExposure ?exposure }", names)
+    expected = _select(graph, """SELECT ?record ?exposure WHERE {
+        ?record sov:dependent ?project ; sov:dependencyLayer ?layer ; sov:dependeeJurisdiction ?country .
+        ?exposure sov:exposedProject ?project ; sov:exposedLayer ?layer ; sov:exposedTo ?country . }""", names)
+    assert expected
+    assert followed == expected
+
+
 # The company's group as projects-involving-company read it before it was materialised: the
 # company itself, its owners up the chain and what it owns down the chain.
 GROUPS = """SELECT DISTINCT ?company ?member WHERE {

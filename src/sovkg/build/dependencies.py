@@ -22,7 +22,8 @@ that sum (``sov:dependentJurisdiction``, ``sov:dependencyLayer``, ``sov:dependee
 of the last two absent where not stated). The what-if question asks, for each project, layer and
 country the project rests on there, which other actors of that layer it reaches without resting on
 that country; one ``sov:LayerExposure`` node per such project, layer and country holds them
-(``sov:alternativeActor``), written only where there is one. The ownership questions follow
+(``sov:alternativeActor``), written only where there is one, and each qualified dependency of that
+layer on an actor of that country leads to it (``sov:layerExposure``). The ownership questions follow
 ``sov:ownedBy`` chains up and down from one actor; ``sov:ownerInChain`` relates each owned node to
 every owner above it, ``sov:ultimateOwner`` to the tops of its chains, and ``sov:groupMember`` each
 actor to every member of its group (itself, its owners, what it owns).
@@ -148,32 +149,22 @@ def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None
 
     exposed_project, exposed_layer = _iri("exposedProject"), _iri("exposedLayer")
     exposed_to, alternative_actor = _iri("exposedTo"), _iri("alternativeActor")
+    layer_exposure = _iri("layerExposure")
 
-    def exposures(project: object, layer: ox.NamedNode, links: set[tuple[object, object]]) -> list[ox.Triple | ox.Quad]:
-        # For each country (with an ISO code) whose actors the project rests on in this layer, the
-        # labelled actors of the same layer reached through a first hop that does not rest on that
-        # country, and that have a stated home other than it: the recorded alternatives if the
-        # country withdrew. Only where there is one (none recorded is the absence of a node).
-        found: list[ox.Triple | ox.Quad] = []
-        # A first hop rests on the home of every actor it leads to, so an alternative always comes
-        # through another first hop: with a single one there is none.
+    def alternatives_if_withdrawn(links: set[tuple[object, object]], country: object) -> list[object]:
+        # The labelled actors these links of one layer reach through a first hop that does not rest
+        # on the country, and that have a stated home other than it: the recorded alternatives if
+        # the country withdrew. A first hop rests on the home of every actor it leads to, so an
+        # alternative always comes through another first hop: with a single one there is none.
         if len({hop for hop, _ in links}) < 2:
-            return found
-        countries = {where for _, actor in links for where in stated_homes(actor) if has(coded, where, iso_code)}
-        if not countries:
-            return found
-        candidates = [(hop, actor, stated_homes(actor)) for hop, actor in links if has(labelled, actor, label)]
-        for country in sorted(countries, key=str):
-            alternatives = {actor for hop, actor, stated in candidates
-                            if (len(stated) > 1 or (stated and stated[0] != country)) and not rests_on(hop, country)}
-            if not alternatives:
-                continue
-            key = f"{project} {layer.value} {country}"
-            node = ox.NamedNode(f"{ID_IRI}dependency/exposure/{hashlib.sha1(key.encode()).hexdigest()[:20]}")
-            found += [fact(node, exposed_project, project), fact(node, exposed_layer, layer),
-                      fact(node, exposed_to, country)]
-            found += [fact(node, alternative_actor, actor) for actor in sorted(alternatives, key=str)]
-        return found
+            return []
+        found = set()
+        for hop, actor in links:
+            stated = stated_homes(actor)
+            if has(labelled, actor, label) and (len(stated) > 1 or (stated and stated[0] != country)) \
+                    and not rests_on(hop, country):
+                found.add(actor)
+        return sorted(found, key=str)
 
     summaries: set[tuple[object, ox.NamedNode | None, object | None]] = set()
     effort_of, family_text = _iri("isSovereignEffortOf"), family.value
@@ -217,6 +208,7 @@ def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None
         project_text = project.value
         by_layer: dict[ox.NamedNode, set[tuple[object, object]]] = {}
         layer_homes: set[tuple[ox.NamedNode | None, object | None]] = set()
+        exposed: list[tuple[ox.NamedNode, ox.NamedNode | None, list[object | None]]] = []
         for hop, layer in hops:
             rested = reached(hop) & actors
             if hop in actors:
@@ -235,14 +227,38 @@ def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None
                 if layer is not None:
                     triples.append(fact(node, dependency_layer, layer))
                 triples += [fact(node, dependee_jurisdiction, where) for where in where_list if where is not None]
+                exposed.append((node, layer, where_list))
                 steps = steps_from.get(actor)
                 if steps is not None:
                     if steps not in lengths:
                         lengths[steps] = ox.Literal(str(steps + 1), datatype=XSD_INTEGER)
                     triples.append(fact(node, path_length, lengths[steps]))
         summaries.update((country, layer, where) for country in countries for layer, where in layer_homes)
-        for layer in sorted(by_layer, key=str):
-            triples += exposures(project, layer, by_layer[layer])
+        # Each record of a layer leads to the exposure of its project, in that layer, to each
+        # country (with an ISO code) its actor is under, where alternatives are recorded:
+        # what-if-withdrawal follows that link from the records it finds rather than matching
+        # exposures by project, layer and country (an engine may then match every exposure first).
+        exposures: dict[tuple[ox.NamedNode, object], ox.NamedNode | None] = {}
+        for node, layer, where_list in exposed:
+            if layer is None:
+                continue
+            for where in where_list:
+                if where is None:
+                    continue
+                if (layer, where) not in exposures:
+                    exposures[layer, where] = None
+                    alternatives = alternatives_if_withdrawn(by_layer[layer], where) \
+                        if has(coded, where, iso_code) else []
+                    if alternatives:
+                        key = f"{project_text} {layer.value} {where}"
+                        exposure = exposures[layer, where] = ox.NamedNode(
+                            f"{ID_IRI}dependency/exposure/{hashlib.sha1(key.encode()).hexdigest()[:20]}")
+                        triples += [fact(exposure, exposed_project, project), fact(exposure, exposed_layer, layer),
+                                    fact(exposure, exposed_to, where)]
+                        triples += [fact(exposure, alternative_actor, actor) for actor in alternatives]
+                exposure = exposures[layer, where]
+                if exposure is not None:
+                    triples.append(fact(node, layer_exposure, exposure))
     for country, layer, where in sorted(summaries, key=str):
         key = f"{country} {layer.value if layer else ''} {where or ''}"
         node = ox.NamedNode(f"{ID_IRI}dependency/jurisdiction/{hashlib.sha1(key.encode()).hexdigest()[:20]}")

@@ -304,7 +304,7 @@ def validate(ontology: list[ox.Quad], facts: list[ox.Quad], inferred: list[ox.Tr
 # type, label or evidence.
 _RECORD_PREDICATES = re.compile(r"(?<![\w-])(?:dependent|firstHop|dependee|dependencyLayer|dependeeJurisdiction|"
                                 r"dependentJurisdiction|pathLength|exposedProject|exposedLayer|exposedTo|"
-                                r"alternativeActor)(?![\w-])")
+                                r"alternativeActor|layerExposure)(?![\w-])")
 
 
 def reads_dependency_records(rule_files: Iterable[Path]) -> bool:
