@@ -15,6 +15,7 @@ import sys
 import pyoxigraph as ox
 import pytest
 
+from sovkg.build.dependencies import qualified_dependencies
 from sovkg.build.pipeline import build
 from sovkg.project import Project
 from tests.conftest import ROOT
@@ -211,3 +212,66 @@ def test_group_members_are_the_company_its_owners_and_what_it_owns(graph: ox.Sto
     assert members == _select(graph, GROUPS, names)
     assert members == _select(graph, GROUPS.replace("sov:ownerInChain", "sov:ownedBy+"), names)
     assert any(company != member for company, member in members)
+
+
+# what-if-withdrawal's alternatives as it read them before each record led to its exposures:
+# matched by project, layer and country.
+WHAT_IF_BY_MATCH = ("""
+  OPTIONAL {
+    ?exposure sov:exposedProject ?project ; sov:exposedLayer ?layer ; sov:exposedTo ?withdrawing ;
+              sov:alternativeActor ?alternativeActor .
+  }
+""")
+
+# An actor under two countries (V1: AA and BB), depended on beside actors of each (V2 of CC, V3 of
+# BB): the alternatives if AA withdrew are V2 and V3, if BB withdrew only V2 (V3 is BB's), so the
+# record of V1 leads to two exposures and the question must take the withdrawing country's.
+TWO_HOMES = """@prefix sov: <https://w3id.org/sovkg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix : <https://w3id.org/sovkg/id/> .
+:P a sov:SovereignAIProject ; rdfs:label "P" ; sov:isSovereignEffortOf :XA ;
+   sov:usesChip :C1 , :C2 , :C3 ; sov:dependsOn :C1 , :C2 , :C3 , :V1 , :V2 , :V3 .
+:C1 sov:dependsOn :V1 ; sov:dependsOnJurisdiction :AA , :BB .
+:C2 sov:dependsOn :V2 ; sov:dependsOnJurisdiction :CC .
+:C3 sov:dependsOn :V3 ; sov:dependsOnJurisdiction :BB .
+:V1 a sov:Actor ; rdfs:label "V1" ; sov:hasJurisdiction :AA , :BB .
+:V2 a sov:Actor ; rdfs:label "V2" ; sov:hasJurisdiction :CC .
+:V3 a sov:Actor ; rdfs:label "V3" ; sov:hasJurisdiction :BB .
+:XA a sov:Jurisdiction , sov:Actor ; sov:isoCode "XA" .
+:AA a sov:Jurisdiction , sov:Actor ; sov:isoCode "AA" .
+:BB a sov:Jurisdiction , sov:Actor ; sov:isoCode "BB" .
+:CC a sov:Jurisdiction , sov:Actor ; sov:isoCode "CC" .
+"""
+
+
+def _what_if(store: ox.Store, code: str, by_match: bool = False) -> list[tuple[str, ...]]:
+    text = (ROOT / "queries" / "what-if-withdrawal.rq").read_text(encoding="utf-8")
+    if by_match:
+        start = text.index("  OPTIONAL { ?dependency sov:layerExposure")
+        text = text[:start] + WHAT_IF_BY_MATCH + text[text.index("  BIND (COALESCE(?alternativeActor"):]
+    text = text.replace("WHERE {", f'WHERE {{ VALUES ?_country {{ "{code}" }}', 1)
+    return sorted(tuple(str(term) for term in row) for row in store.query(text, use_default_graph_as_union=True))
+
+
+def test_what_if_follows_each_record_to_the_withdrawing_countrys_exposure() -> None:
+    store = ox.Store()
+    store.load(path=str(ROOT / "ontology" / "sovkg.ttl"), format=ox.RdfFormat.TURTLE)
+    store.load(TWO_HOMES, format=ox.RdfFormat.TURTLE)
+    store.extend(qualified_dependencies(store, graph=ox.NamedNode("https://w3id.org/sovkg/graph/inferred")))
+    lost_v1 = {code: {row[4] for row in _what_if(store, code) if row[3] == "<https://w3id.org/sovkg/id/V1>"}
+               for code in ("AA", "BB")}
+    assert lost_v1 == {"AA": {"<https://w3id.org/sovkg/id/V2>", "<https://w3id.org/sovkg/id/V3>"},
+                       "BB": {"<https://w3id.org/sovkg/id/V2>"}}
+    for code in ("AA", "BB", "CC", "XA"):
+        assert _what_if(store, code) == _what_if(store, code, by_match=True)
+
+
+def test_what_if_answers_as_when_it_matched_the_exposures(graph: ox.Store) -> None:
+    codes = [row[0].value for row in graph.query(PREFIXES + "SELECT DISTINCT ?code WHERE { ?c sov:isoCode ?code }",
+                                                  use_default_graph_as_union=True)]
+    answered = 0
+    for code in codes:
+        rows = _what_if(graph, code)
+        assert rows == _what_if(graph, code, by_match=True), code
+        answered += bool(rows)
+    assert answered >= 3
