@@ -18,6 +18,7 @@ import pytest
 from sovkg.build.dependencies import qualified_dependencies
 from sovkg.build.pipeline import build
 from sovkg.project import Project
+from sovkg.queries.params import with_values
 from tests.conftest import ROOT
 
 PREFIXES = """PREFIX sov: <https://w3id.org/sovkg/ontology#>
@@ -249,7 +250,7 @@ def _what_if(store: ox.Store, code: str, by_match: bool = False) -> list[tuple[s
     if by_match:
         start = text.index("  OPTIONAL { ?dependency sov:layerExposure")
         text = text[:start] + WHAT_IF_BY_MATCH + text[text.index("  BIND (COALESCE(?alternativeActor"):]
-    text = text.replace("WHERE {", f'WHERE {{ VALUES ?_country {{ "{code}" }}', 1)
+    text = with_values(text, {"_country": ox.Literal(code)})
     return sorted(tuple(str(term) for term in row) for row in store.query(text, use_default_graph_as_union=True))
 
 

@@ -208,7 +208,7 @@ def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None
         project_text = project.value
         by_layer: dict[ox.NamedNode, set[tuple[object, object]]] = {}
         layer_homes: set[tuple[ox.NamedNode | None, object | None]] = set()
-        exposed: list[tuple[ox.NamedNode, ox.NamedNode | None, list[object | None]]] = []
+        exposed: list[tuple[ox.NamedNode, ox.NamedNode, list[object | None]]] = []  # the records of a layer
         for hop, layer in hops:
             rested = reached(hop) & actors
             if hop in actors:
@@ -227,7 +227,8 @@ def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None
                 if layer is not None:
                     triples.append(fact(node, dependency_layer, layer))
                 triples += [fact(node, dependee_jurisdiction, where) for where in where_list if where is not None]
-                exposed.append((node, layer, where_list))
+                if layer is not None:
+                    exposed.append((node, layer, where_list))
                 steps = steps_from.get(actor)
                 if steps is not None:
                     if steps not in lengths:
@@ -240,8 +241,6 @@ def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None
         # exposures by project, layer and country (an engine may then match every exposure first).
         exposures: dict[tuple[ox.NamedNode, object], ox.NamedNode | None] = {}
         for node, layer, where_list in exposed:
-            if layer is None:
-                continue
             for where in where_list:
                 if where is None:
                     continue
