@@ -44,6 +44,14 @@ RDFS_SUBPROPERTY = "http://www.w3.org/2000/01/rdf-schema#subPropertyOf"
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 
+def _record(key: str, kind: str = "") -> ox.NamedNode:
+    """The IRI of a record the build writes (a qualified dependency, or of ``kind`` "exposure" or
+    "jurisdiction"), named by a digest of ``key``, so that the same record has the same IRI in
+    every build."""
+    folder = f"dependency/{kind}/" if kind else "dependency/"
+    return ox.NamedNode(f"{ID_IRI}{folder}{hashlib.sha1(key.encode()).hexdigest()[:20]}")
+
+
 def _iri(name: str) -> ox.NamedNode:
     return ox.NamedNode(SOV_IRI + name)
 
@@ -166,6 +174,18 @@ def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None
                 found.add(actor)
         return sorted(found, key=str)
 
+    def exposure(project: ox.NamedNode, layer: ox.NamedNode, country: object,
+                 links: set[tuple[object, object]]) -> tuple[ox.NamedNode | None, list[ox.Triple | ox.Quad]]:
+        # The exposure of a project, in one layer, to a country (with an ISO code), and its facts;
+        # None where no alternative is recorded (none recorded is the absence of a node).
+        alternatives = alternatives_if_withdrawn(links, country) if has(coded, country, iso_code) else []
+        if not alternatives:
+            return None, []
+        node = _record(f"{project.value} {layer.value} {country}", "exposure")
+        return node, [fact(node, exposed_project, project), fact(node, exposed_layer, layer),
+                      fact(node, exposed_to, country),
+                      *(fact(node, alternative_actor, actor) for actor in alternatives)]
+
     summaries: set[tuple[object, ox.NamedNode | None, object | None]] = set()
     effort_of, family_text = _iri("isSovereignEffortOf"), family.value
     projects = sorted({q.subject for q in store.quads_for_pattern(None, rdf_type, _iri("SovereignAIProject"))
@@ -208,7 +228,7 @@ def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None
         project_text = project.value
         by_layer: dict[ox.NamedNode, set[tuple[object, object]]] = {}
         layer_homes: set[tuple[ox.NamedNode | None, object | None]] = set()
-        exposed: list[tuple[ox.NamedNode, ox.NamedNode, list[object | None]]] = []  # the records of a layer
+        exposed: list[tuple[ox.NamedNode, ox.NamedNode, object]] = []  # a layer's records, each home
         for hop, layer in hops:
             rested = reached(hop) & actors
             if hop in actors:
@@ -221,14 +241,14 @@ def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None
                 where_list = home(actor)
                 layer_homes.update((layer, where) for where in where_list)
                 key = prefix + text(actor)
-                node = ox.NamedNode(f"{ID_IRI}dependency/{hashlib.sha1(key.encode()).hexdigest()[:20]}")
+                node = _record(key)
                 triples += [fact(node, dependent, project), fact(node, first_hop, hop),
                             fact(node, dependee, actor)]
                 if layer is not None:
                     triples.append(fact(node, dependency_layer, layer))
                 triples += [fact(node, dependee_jurisdiction, where) for where in where_list if where is not None]
                 if layer is not None:
-                    exposed.append((node, layer, where_list))
+                    exposed += [(node, layer, where) for where in where_list if where is not None]
                 steps = steps_from.get(actor)
                 if steps is not None:
                     if steps not in lengths:
@@ -240,27 +260,15 @@ def qualified_dependencies(store: ox.Store, asserted: Iterable[ox.Triple] | None
         # what-if-withdrawal follows that link from the records it finds rather than matching
         # exposures by project, layer and country (an engine may then match every exposure first).
         exposures: dict[tuple[ox.NamedNode, object], ox.NamedNode | None] = {}
-        for node, layer, where_list in exposed:
-            for where in where_list:
-                if where is None:
-                    continue
-                if (layer, where) not in exposures:
-                    exposures[layer, where] = None
-                    alternatives = alternatives_if_withdrawn(by_layer[layer], where) \
-                        if has(coded, where, iso_code) else []
-                    if alternatives:
-                        key = f"{project_text} {layer.value} {where}"
-                        exposure = exposures[layer, where] = ox.NamedNode(
-                            f"{ID_IRI}dependency/exposure/{hashlib.sha1(key.encode()).hexdigest()[:20]}")
-                        triples += [fact(exposure, exposed_project, project), fact(exposure, exposed_layer, layer),
-                                    fact(exposure, exposed_to, where)]
-                        triples += [fact(exposure, alternative_actor, actor) for actor in alternatives]
-                exposure = exposures[layer, where]
-                if exposure is not None:
-                    triples.append(fact(node, layer_exposure, exposure))
+        for node, layer, where in exposed:
+            if (layer, where) not in exposures:
+                exposures[layer, where], found = exposure(project, layer, where, by_layer[layer])
+                triples += found
+            if exposures[layer, where] is not None:
+                triples.append(fact(node, layer_exposure, exposures[layer, where]))
     for country, layer, where in sorted(summaries, key=str):
         key = f"{country} {layer.value if layer else ''} {where or ''}"
-        node = ox.NamedNode(f"{ID_IRI}dependency/jurisdiction/{hashlib.sha1(key.encode()).hexdigest()[:20]}")
+        node = _record(key, "jurisdiction")
         triples.append(fact(node, _iri("dependentJurisdiction"), country))
         if layer is not None:
             triples.append(fact(node, dependency_layer, layer))
